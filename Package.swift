@@ -1,0 +1,135 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Defined above `let package` on purpose (SwiftPM#6597: settings declared after it are silently ignored).
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+/// Every service links the same shared libraries; a service's own extras are added per call.
+func service(_ module: String, extra: [Target.Dependency] = []) -> Target {
+    .executableTarget(
+        name: module,
+        dependencies: [
+            "AttendanceDomain", "Events", "Messaging", "Storage", "ServiceRuntime",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Metrics", package: "swift-metrics"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ] + extra,
+        path: "Services/\(module)",
+        swiftSettings: swiftSettings
+    )
+}
+
+let package = Package(
+    name: "attendance-pathway",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "register-ingest", targets: ["RegisterIngest"]),
+        .executable(name: "absence-detector", targets: ["AbsenceDetector"]),
+        .executable(name: "pathway-coordinator", targets: ["PathwayCoordinator"]),
+        .executable(name: "notification", targets: ["NotificationService"]),
+        .executable(name: "meeting-scheduler", targets: ["MeetingScheduler"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.25.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
+    ],
+    targets: [
+        // MARK: Shared libraries
+        .target(name: "AttendanceDomain", path: "Shared/AttendanceDomain", swiftSettings: swiftSettings),
+        .target(name: "Events", path: "Shared/Events", swiftSettings: swiftSettings),
+        .systemLibrary(
+            name: "CRdKafka",
+            path: "Shared/CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .target(
+            name: "Messaging",
+            dependencies: [
+                "CRdKafka", "Events",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/Messaging",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Storage",
+            dependencies: [
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Shared/Storage",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ServiceRuntime",
+            dependencies: [
+                "Messaging", "Storage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Shared/ServiceRuntime",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Services
+        service("RegisterIngest"),
+        service("AbsenceDetector"),
+        service("PathwayCoordinator"),
+        service("NotificationService"),
+        service("MeetingScheduler"),
+
+        // MARK: Tests
+        .testTarget(
+            name: "AttendanceDomainTests",
+            dependencies: ["AttendanceDomain"],
+            path: "Tests/AttendanceDomainTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: [
+                "Storage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/StorageTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ServiceRuntimeTests",
+            dependencies: [
+                "ServiceRuntime", "Storage", "Messaging", "Events",
+                "RegisterIngest", "AbsenceDetector", "PathwayCoordinator", "NotificationService", "MeetingScheduler",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/ServiceRuntimeTests",
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,8 @@
+import Storage
+
+/// The forward-only migrations of the `pathway_coordinator` schema. Append; never edit one that has shipped.
+enum Migrations {
+    static let all: [Migration] = [
+        StandardTables.migration,
+    ]
+}

@@ -1,0 +1,8 @@
+import ServiceRuntime
+
+@main
+struct RegisterIngest {
+    static func main() async {
+        await ServiceMain.run(descriptor)
+    }
+}

@@ -1,0 +1,31 @@
+import CRdKafka
+import Logging
+
+/// Asks the cluster for its metadata: the readiness check that the broker is reachable.
+public final class KafkaBrokerProbe: Sendable {
+    private let handle: RDKafkaHandle
+    private let executor = BlockingExecutor(label: "kafka.broker-probe")
+
+    public init(configuration: KafkaConfiguration, logger: Logger) throws(KafkaError) {
+        var properties = configuration.properties
+        // The probe only asks for metadata; a short reconnect backoff makes it notice a returning broker quickly.
+        properties["reconnect.backoff.max.ms", default: "1000"] = properties["reconnect.backoff.max.ms"] ?? "1000"
+        handle = try RDKafkaHandle(type: RD_KAFKA_PRODUCER, properties: properties, logger: logger)
+    }
+
+    /// The number of brokers in the cluster. Throws when none answers within `timeout`.
+    public func brokerCount(timeout: Duration = .seconds(2)) async throws(KafkaError) -> Int {
+        let handle = self.handle
+        let milliseconds = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        return try await executor.run { () throws(KafkaError) -> Int in
+            var metadata: UnsafePointer<rd_kafka_metadata>?
+            // Blocks up to `milliseconds`; runs on the executor's own thread.
+            let code = rd_kafka_metadata(handle.pointer, 0, nil, &metadata, milliseconds)
+            guard code == RD_KAFKA_RESP_ERR_NO_ERROR, let metadata else {
+                throw KafkaError.from(code, context: "broker metadata")
+            }
+            defer { rd_kafka_metadata_destroy(metadata) }  // we own what rd_kafka_metadata returned
+            return Int(metadata.pointee.broker_cnt)
+        }
+    }
+}

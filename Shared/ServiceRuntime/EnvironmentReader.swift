@@ -1,0 +1,70 @@
+import Logging
+
+/// Reads typed settings from environment variables. Each read names the variable and what it expects,
+/// so that a bad value stops start-up with one clear line (``ConfigurationError``).
+public struct EnvironmentReader: Sendable {
+    public let values: [String: String]
+    /// Variables whose values are secrets: never echoed in an error.
+    public let secrets: Set<String>
+
+    public init(_ values: [String: String], secrets: Set<String> = ["POSTGRES_PASSWORD"]) {
+        self.values = values
+        self.secrets = secrets
+    }
+
+    private func raw(_ name: String) -> String? {
+        guard let value = values[name]?.trimmingWhitespace, !value.isEmpty else { return nil }
+        return value
+    }
+
+    private func malformed(_ name: String, _ value: String, expected: String) -> ConfigurationError {
+        ConfigurationError(variable: name, problem: .malformed(shownValue: secrets.contains(name) ? nil : value), expected: expected)
+    }
+
+    public func string(_ name: String, expected: String) throws(ConfigurationError) -> String {
+        guard let value = raw(name) else { throw ConfigurationError(variable: name, problem: .missing, expected: expected) }
+        return value
+    }
+
+    public func string(_ name: String, default fallback: String) -> String { raw(name) ?? fallback }
+
+    public func int(_ name: String, default fallback: Int, range: ClosedRange<Int>, expected: String) throws(ConfigurationError) -> Int {
+        guard let value = raw(name) else { return fallback }
+        guard let number = Int(value), range.contains(number) else { throw malformed(name, value, expected: expected) }
+        return number
+    }
+
+    public func port(_ name: String, default fallback: Int) throws(ConfigurationError) -> Int {
+        try int(name, default: fallback, range: 1...65535, expected: "a TCP port number from 1 to 65535")
+    }
+
+    /// A value from a fixed set, matched without regard to case.
+    public func choice<T>(_ name: String, default fallback: T, options: [String: T]) throws(ConfigurationError) -> T {
+        guard let value = raw(name) else { return fallback }
+        guard let chosen = options[value.lowercased()] else {
+            throw malformed(name, value, expected: "one of " + options.keys.sorted().joined(separator: ", "))
+        }
+        return chosen
+    }
+
+    /// `host:port[,host:port...]`.
+    public func hostPortList(_ name: String, expected: String) throws(ConfigurationError) -> String {
+        let value = try string(name, expected: expected)
+        for entry in value.split(separator: ",", omittingEmptySubsequences: false) {
+            let parts = entry.split(separator: ":")
+            guard parts.count == 2, !parts[0].isEmpty, let port = Int(parts[1]), (1...65535).contains(port) else {
+                throw malformed(name, value, expected: expected)
+            }
+        }
+        return value
+    }
+}
+
+extension String {
+    var trimmingWhitespace: String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+}

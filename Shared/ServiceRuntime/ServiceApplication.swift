@@ -1,0 +1,64 @@
+import Hummingbird
+import Logging
+import Messaging
+import PostgresNIO
+import Prometheus
+import ServiceLifecycle
+import Storage
+
+/// Assembles a service: its PostgreSQL pool, its migrations, its broker probe and its HTTP endpoints.
+///
+/// Shutdown (SIGTERM or SIGINT): the HTTP server stops accepting and finishes open requests, then the
+/// PostgreSQL pool closes (Hummingbird's ServiceGroup stops services in reverse order).
+public enum ServiceApplication {
+    public static func make(
+        _ descriptor: ServiceDescriptor,
+        configuration: ServiceConfiguration,
+        logger: Logger,
+        registry: PrometheusCollectorRegistry
+    ) throws -> some ApplicationProtocol {
+        let postgres = try configuration.postgres.makeClient(logger: logger)
+        let probe = try KafkaBrokerProbe(configuration: configuration.kafka, logger: logger)
+
+        let router = Router()
+        router.middlewares.add(MetricsMiddleware())
+        router.middlewares.add(LogRequestsMiddleware(.debug))
+        OperationalRoutes.add(
+            to: router,
+            checks: [PostgresReadinessCheck(client: postgres, logger: logger), KafkaReadinessCheck(probe: probe)],
+            registry: registry)
+
+        var app = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: descriptor.name),
+            services: [postgres],
+            logger: logger)
+        let migrator = SchemaMigrator(schema: descriptor.schema, migrations: descriptor.migrations)
+        let deadline = configuration.startupTimeout
+        app.beforeServerStarts {
+            try await applyMigrations(migrator, client: postgres, logger: logger, giveUpAfter: deadline)
+        }
+        return app
+    }
+
+    /// Applies the migrations, retrying while PostgreSQL is unreachable, for at most `giveUpAfter`.
+    static func applyMigrations(_ migrator: SchemaMigrator, client: PostgresClient, logger: Logger, giveUpAfter: Duration) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: giveUpAfter)
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let applied = try await migrator.apply(using: client, logger: logger)
+                logger.notice("schema up to date", metadata: ["db.schema": "\(migrator.schema)", "db.migrations.applied": "\(applied)"])
+                return
+            } catch let error as StorageError {
+                throw error  // a wrong migration does not fix itself by waiting
+            } catch {
+                guard clock.now < deadline else { throw error }
+                logger.warning("PostgreSQL not reachable yet; retrying", metadata: ["attempt": "\(attempt)", "error": "\(String(reflecting: error))"])
+                try await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Logging
+import Messaging
+import Storage
+
+/// The settings every service reads from its environment. See the README's table of variables.
+public struct ServiceConfiguration: Sendable {
+    public var serviceName: String
+    /// `HTTP_HOST` (default `127.0.0.1`; `0.0.0.0` in containers).
+    public var httpHost: String
+    /// `HTTP_PORT` (default: the service's own, 8081 to 8085).
+    public var httpPort: Int
+    /// `LOG_LEVEL`: trace, debug, info, notice, warning, error, critical (default info).
+    public var logLevel: Logger.Level
+    /// `LOG_FORMAT`: json (one object per line, the default) or text.
+    public var logFormat: LogFormat
+    /// `POSTGRES_HOST` (required), `POSTGRES_PORT` (5432), `POSTGRES_USER` (required), `POSTGRES_PASSWORD`
+    /// (required), `POSTGRES_DATABASE` (required), `POSTGRES_POOL_SIZE` (10).
+    public var postgres: PostgresSettings
+    /// `KAFKA_BOOTSTRAP_SERVERS` (required), `KAFKA_CLIENT_ID` (default: the service name).
+    public var kafka: KafkaConfiguration
+    /// `STARTUP_TIMEOUT_SECONDS`: how long to keep retrying PostgreSQL at start-up before giving up (default 60).
+    public var startupTimeout: Duration
+
+    public enum LogFormat: String, Sendable { case json, text }
+
+    public init(environment: [String: String], service: ServiceDescriptor) throws(ConfigurationError) {
+        let env = EnvironmentReader(environment)
+        serviceName = service.name
+        httpHost = env.string("HTTP_HOST", default: "127.0.0.1")
+        httpPort = try env.port("HTTP_PORT", default: service.defaultHTTPPort)
+        logLevel = try env.choice("LOG_LEVEL", default: .info, options: Dictionary(uniqueKeysWithValues: Logger.Level.allCases.map { ($0.rawValue, $0) }))
+        logFormat = try env.choice("LOG_FORMAT", default: .json, options: ["json": .json, "text": .text])
+        postgres = PostgresSettings(
+            host: try env.string("POSTGRES_HOST", expected: "the PostgreSQL server's host name or address"),
+            port: try env.port("POSTGRES_PORT", default: 5432),
+            user: try env.string("POSTGRES_USER", expected: "the PostgreSQL user name"),
+            password: try env.string("POSTGRES_PASSWORD", expected: "the PostgreSQL user's password"),
+            database: try env.string("POSTGRES_DATABASE", expected: "the PostgreSQL database name"),
+            schema: service.schema,
+            maximumConnections: try env.int("POSTGRES_POOL_SIZE", default: 10, range: 1...200, expected: "a number of connections from 1 to 200"))
+        kafka = KafkaConfiguration(
+            bootstrapServers: try env.hostPortList("KAFKA_BOOTSTRAP_SERVERS", expected: "host:port[,host:port...] of the Kafka brokers"),
+            clientID: env.string("KAFKA_CLIENT_ID", default: service.name))
+        startupTimeout = .seconds(try env.int("STARTUP_TIMEOUT_SECONDS", default: 60, range: 1...3600, expected: "seconds from 1 to 3600"))
+    }
+}

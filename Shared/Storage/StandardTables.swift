@@ -1,0 +1,40 @@
+/// The tables every service needs beside its own: the outbox, the processed-event inbox, and the
+/// consumer offsets a service stores in the same transaction as its state.
+///
+/// Each service lists `StandardTables.migration` as its first migration.
+public enum StandardTables {
+    public static let migration = Migration(version: 1, name: "outbox, processed events and consumer offsets", statements: [
+        """
+        CREATE TABLE outbox (
+            id bigserial PRIMARY KEY,
+            event_id uuid NOT NULL UNIQUE,
+            topic text NOT NULL,
+            message_key text NOT NULL,
+            payload bytea NOT NULL,
+            created_at timestamptz NOT NULL DEFAULT now(),
+            published_at timestamptz,
+            attempts integer NOT NULL DEFAULT 0,
+            last_error text
+        )
+        """,
+        "CREATE INDEX outbox_unpublished ON outbox (id) WHERE published_at IS NULL",
+        """
+        CREATE TABLE processed_events (
+            consumer text NOT NULL,
+            event_id uuid NOT NULL,
+            processed_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (consumer, event_id)
+        )
+        """,
+        """
+        CREATE TABLE consumer_offsets (
+            consumer_group text NOT NULL,
+            topic text NOT NULL,
+            partition integer NOT NULL,
+            next_offset bigint NOT NULL,
+            updated_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (consumer_group, topic, partition)
+        )
+        """,
+    ])
+}
