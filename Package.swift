@@ -99,6 +99,16 @@ let package = Package(
         service("MeetingScheduler"),
 
         // MARK: Tests
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                "Storage",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "AttendanceDomainTests",
             dependencies: ["AttendanceDomain"],
@@ -108,9 +118,10 @@ let package = Package(
         .testTarget(
             name: "StorageTests",
             dependencies: [
-                "Storage",
+                "Storage", "TestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/StorageTests",
             swiftSettings: swiftSettings
@@ -118,7 +129,7 @@ let package = Package(
         .testTarget(
             name: "ServiceRuntimeTests",
             dependencies: [
-                "ServiceRuntime", "Storage", "Messaging", "Events",
+                "ServiceRuntime", "Storage", "Messaging", "Events", "TestSupport",
                 "RegisterIngest", "AbsenceDetector", "PathwayCoordinator", "NotificationService", "MeetingScheduler",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -22,6 +22,16 @@ public struct SchemaMigrator: Sendable {
         guard versions == versions.sorted(), Set(versions).count == versions.count else {
             throw StorageError.migrationsOutOfOrder(schema: schema.name)
         }
+        do {
+            return try await applyInTransaction(schema: schema, using: client, logger: logger)
+        } catch let error as PostgresTransactionError {
+            // A refusal of ours is the error to report, not the transaction that carried it.
+            if let refusal = error.closureError as? StorageError { throw refusal }
+            throw error
+        }
+    }
+
+    private func applyInTransaction(schema: SQLIdentifier, using client: PostgresClient, logger: Logger) async throws -> [Int] {
         let migrations = self.migrations
         return try await client.withTransaction(logger: logger) { connection in
             // hashtext gives a stable int4 per schema name; the lock is released at commit or rollback.

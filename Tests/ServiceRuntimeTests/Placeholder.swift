@@ -1,1 +1,1 @@
-// placeholder
+// placeholder until the runtime tests land
