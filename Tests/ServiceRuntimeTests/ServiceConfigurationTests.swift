@@ -1,0 +1,66 @@
+import Logging
+import Messaging
+import ServiceRuntime
+import Storage
+import Testing
+
+@Suite("Configuration from the environment")
+struct ServiceConfigurationTests {
+    let descriptor = ServiceDescriptor(name: "register-ingest", schema: "register_ingest", defaultHTTPPort: 8081, migrations: [StandardTables.migration])
+    let complete = [
+        "POSTGRES_HOST": "db", "POSTGRES_USER": "u", "POSTGRES_PASSWORD": "s3cret", "POSTGRES_DATABASE": "attendance",
+        "KAFKA_BOOTSTRAP_SERVERS": "broker:9092",
+    ]
+
+    func error(removing name: String? = nil, setting extra: [String: String] = [:]) -> ConfigurationError? {
+        var env = complete
+        if let name { env[name] = nil }
+        env.merge(extra) { _, new in new }
+        do {
+            _ = try ServiceConfiguration(environment: env, service: descriptor)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func defaultsApplyWhenOnlyTheRequiredVariablesAreSet() throws {
+        let configuration = try ServiceConfiguration(environment: complete, service: descriptor)
+        #expect(configuration.httpPort == 8081)
+        #expect(configuration.httpHost == "127.0.0.1")
+        #expect(configuration.postgres.port == 5432)
+        #expect(configuration.postgres.schema == "register_ingest")
+        #expect(configuration.kafka.bootstrapServers == "broker:9092")
+        #expect(configuration.logLevel == .info)
+    }
+
+    @Test("each required variable, when missing, is named", arguments: ["POSTGRES_HOST", "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DATABASE", "KAFKA_BOOTSTRAP_SERVERS"])
+    func missingRequiredVariable(name: String) throws {
+        let failure = try #require(error(removing: name))
+        #expect(failure.variable == name)
+        #expect(failure.problem == .missing)
+        #expect(failure.description.hasPrefix("\(name) is not set: expected "))
+        #expect(!failure.description.contains("\n"))
+    }
+
+    @Test func aBlankValueCountsAsMissing() throws {
+        #expect(try #require(error(setting: ["POSTGRES_HOST": "  "])).variable == "POSTGRES_HOST")
+    }
+
+    @Test func malformedValuesAreNamedWithWhatWasExpected() throws {
+        #expect(try #require(error(setting: ["HTTP_PORT": "eighty"])).description == "HTTP_PORT=eighty is not valid: expected a TCP port number from 1 to 65535")
+        #expect(try #require(error(setting: ["POSTGRES_PORT": "70000"])).variable == "POSTGRES_PORT")
+        #expect(try #require(error(setting: ["LOG_LEVEL": "loud"])).description.contains("expected one of "))
+        #expect(try #require(error(setting: ["KAFKA_BOOTSTRAP_SERVERS": "broker"])).variable == "KAFKA_BOOTSTRAP_SERVERS")
+    }
+
+    @Test func aSecretIsNeverRepeatedInAnError() throws {
+        let env = EnvironmentReader(["POSTGRES_PASSWORD": "hunter2"])
+        #expect(throws: ConfigurationError.self) { _ = try env.int("POSTGRES_PASSWORD", default: 1, range: 1...2, expected: "a number") }
+        do {
+            _ = try env.int("POSTGRES_PASSWORD", default: 1, range: 1...2, expected: "a number")
+        } catch {
+            #expect(!error.description.contains("hunter2"))
+        }
+    }
+}
