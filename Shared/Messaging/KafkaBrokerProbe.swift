@@ -7,16 +7,15 @@ public final class KafkaBrokerProbe: Sendable {
     private let executor = BlockingExecutor(label: "kafka.broker-probe")
 
     public init(configuration: KafkaConfiguration, logger: Logger) throws(KafkaError) {
-        var properties = configuration.properties
-        // The probe only asks for metadata; a short reconnect backoff makes it notice a returning broker quickly.
-        properties["reconnect.backoff.max.ms", default: "1000"] = properties["reconnect.backoff.max.ms"] ?? "1000"
-        handle = try RDKafkaHandle(type: RD_KAFKA_PRODUCER, properties: properties, logger: logger)
+        var properties = ["reconnect.backoff.max.ms": "1000"]  // notice a returning broker quickly
+        properties.merge(configuration.properties) { _, explicit in explicit }
+        handle = try RDKafkaHandle(type: RD_KAFKA_PRODUCER, properties: properties, callbacks: RDKafkaCallbacks(logger: logger))
     }
 
     /// The number of brokers in the cluster. Throws when none answers within `timeout`.
     public func brokerCount(timeout: Duration = .seconds(2)) async throws(KafkaError) -> Int {
         let handle = self.handle
-        let milliseconds = Int32(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)
+        let milliseconds = Int32(clamping: timeout.milliseconds)
         return try await executor.run { () throws(KafkaError) -> Int in
             var metadata: UnsafePointer<rd_kafka_metadata>?
             // Blocks up to `milliseconds`; runs on the executor's own thread.

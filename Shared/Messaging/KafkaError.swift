@@ -33,6 +33,27 @@ public struct KafkaError: Error, Sendable, CustomStringConvertible {
             isFatal: code == RD_KAFKA_RESP_ERR__FATAL, isRetriable: retriable, file: file, line: line)
     }
 
+    /// The client's fatal error, with librdkafka's own explanation (`rd_kafka_fatal_error`), if there is one.
+    static func fatal(of handle: OpaquePointer, file: String = #fileID, line: UInt = #line) -> KafkaError? {
+        var text = [CChar](repeating: 0, count: 512)
+        let code = rd_kafka_fatal_error(handle, &text, text.count)
+        guard code != RD_KAFKA_RESP_ERR_NO_ERROR else { return nil }
+        return KafkaError(rdKafkaCode: code.rawValue, reason: "fatal: \(String(cBuffer: text))", isFatal: true, isRetriable: false, file: file, line: line)
+    }
+
+    /// An error object returned by the newer librdkafka APIs (`rd_kafka_error_t`). Destroys it.
+    static func consuming(_ error: OpaquePointer, file: String = #fileID, line: UInt = #line) -> KafkaError {
+        defer { rd_kafka_error_destroy(error) }  // we own what the API returned
+        return KafkaError(
+            rdKafkaCode: rd_kafka_error_code(error).rawValue, reason: String(cString: rd_kafka_error_string(error)),
+            isFatal: rd_kafka_error_is_fatal(error) != 0, isRetriable: rd_kafka_error_is_retriable(error) != 0, file: file, line: line)
+    }
+
+    /// Our own refusal: the client is closed, a deadline passed, ...
+    static func client(_ reason: String, retriable: Bool = false, file: String = #fileID, line: UInt = #line) -> KafkaError {
+        KafkaError(rdKafkaCode: RD_KAFKA_RESP_ERR__STATE.rawValue, reason: reason, isRetriable: retriable, file: file, line: line)
+    }
+
     /// A configuration property librdkafka refused.
     static func configuration(_ reason: String, file: String = #fileID, line: UInt = #line) -> KafkaError {
         KafkaError(rdKafkaCode: RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue, reason: reason, isRetriable: false, file: file, line: line)

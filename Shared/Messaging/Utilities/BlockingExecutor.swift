@@ -18,3 +18,10 @@ package final class BlockingExecutor: Sendable {
         return try outcome.get()
     }
 }
+
+extension String {
+    /// The text in a NUL-terminated buffer that C filled in.
+    init(cBuffer: [CChar]) {
+        self = cBuffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+    }
+}

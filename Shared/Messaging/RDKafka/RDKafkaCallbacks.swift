@@ -1,0 +1,66 @@
+import CRdKafka
+import Logging
+
+/// What a client does when librdkafka calls back: log lines, delivery reports, statistics, rebalances.
+///
+/// Every callback runs on a librdkafka thread or inside a poll call on our own dedicated thread,
+/// never on Swift's cooperative pool, so it must be quick and must not block on Swift concurrency.
+final class RDKafkaCallbacks: Sendable {
+    let logger: Logger
+    let onDelivery: (@Sendable (_ messageID: UInt, _ result: Result<DeliveryReport, KafkaError>) -> Void)?
+    let onStatistics: (@Sendable (_ json: String) -> Void)?
+    let onRebalance: (@Sendable (_ handle: OpaquePointer, _ error: rd_kafka_resp_err_t, _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) -> Void)?
+
+    init(
+        logger: Logger,
+        onDelivery: (@Sendable (UInt, Result<DeliveryReport, KafkaError>) -> Void)? = nil,
+        onStatistics: (@Sendable (String) -> Void)? = nil,
+        onRebalance: (@Sendable (OpaquePointer, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) -> Void)? = nil
+    ) {
+        self.logger = logger
+        self.onDelivery = onDelivery
+        self.onStatistics = onStatistics
+        self.onRebalance = onRebalance
+    }
+
+    func install(on conf: OpaquePointer) {
+        rd_kafka_conf_set_log_cb(conf) { handle, level, facility, message in
+            guard let callbacks = RDKafkaHandle.callbacks(of: handle) else { return }
+            let text = message.map { String(cString: $0) } ?? ""
+            let facility = facility.map { String(cString: $0) } ?? ""
+            // librdkafka's levels are syslog's: 0 emergency ... 7 debug. A library logs at info at
+            // most; its connection errors are routine while a broker restarts.
+            let level: Logger.Level = level <= 3 ? .info : (level <= 6 ? .debug : .trace)
+            callbacks.logger.log(level: level, "\(text)", metadata: ["kafka.facility": "\(facility)"])
+        }
+        if onDelivery != nil {
+            rd_kafka_conf_set_dr_msg_cb(conf) { handle, message, _ in
+                guard let callbacks = RDKafkaHandle.callbacks(of: handle), let message, let onDelivery = callbacks.onDelivery else { return }
+                let id = UInt(bitPattern: message.pointee._private)
+                if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                    let topic = String(cString: rd_kafka_topic_name(message.pointee.rkt))
+                    onDelivery(id, .success(DeliveryReport(topic: topic, partition: message.pointee.partition, offset: message.pointee.offset)))
+                } else {
+                    let fatal = message.pointee.err == RD_KAFKA_RESP_ERR__FATAL
+                    var error = KafkaError.from(message.pointee.err, context: "delivery")
+                    if fatal, let handle { error = KafkaError.fatal(of: handle) ?? error }
+                    onDelivery(id, .failure(error))
+                }
+            }
+        }
+        if onStatistics != nil {
+            rd_kafka_conf_set_stats_cb(conf) { handle, json, length, _ in
+                if let callbacks = RDKafkaHandle.callbacks(of: handle), let json, let onStatistics = callbacks.onStatistics {
+                    onStatistics(String(decoding: UnsafeRawBufferPointer(start: json, count: length), as: UTF8.self))
+                }
+                return 0  // 0: librdkafka frees the JSON buffer
+            }
+        }
+        if onRebalance != nil {
+            rd_kafka_conf_set_rebalance_cb(conf) { handle, error, partitions, _ in
+                guard let handle, let callbacks = RDKafkaHandle.callbacks(of: handle), let onRebalance = callbacks.onRebalance else { return }
+                onRebalance(handle, error, partitions)
+            }
+        }
+    }
+}
