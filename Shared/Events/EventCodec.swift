@@ -23,6 +23,8 @@ public struct EventDecodingError: Error, Sendable, Equatable, CustomStringConver
     public let reason: String
     public var description: String { reason }
 
+    public init(reason: String) { self.reason = reason }
+
     static func describe(_ error: DecodingError) -> String {
         func path(_ codingPath: [any CodingKey]) -> String {
             codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().drop { $0 == "." }.description
