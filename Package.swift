@@ -33,6 +33,7 @@ let package = Package(
         .executable(name: "pathway-coordinator", targets: ["PathwayCoordinator"]),
         .executable(name: "notification", targets: ["NotificationService"]),
         .executable(name: "meeting-scheduler", targets: ["MeetingScheduler"]),
+        .executable(name: "messaging-benchmark", targets: ["MessagingBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
@@ -97,6 +98,14 @@ let package = Package(
         service("PathwayCoordinator"),
         service("NotificationService"),
         service("MeetingScheduler"),
+
+        // MARK: Benchmarks (commands that print figures)
+        .executableTarget(
+            name: "MessagingBenchmark",
+            dependencies: ["Messaging", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/Benchmarks/MessagingBenchmark",
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Tests
         .target(

@@ -7,7 +7,7 @@ public enum EventCodec {
     }
 
     /// Decodes an envelope, or says in one line what is wrong with the bytes (never their content).
-    public static func decode<Payload>(_ type: Payload.Type, from bytes: [UInt8]) throws(EventDecodingError) -> EventEnvelope<Payload> {
+    public static func decode<Payload>(_ type: Payload.Type, from bytes: some Collection<UInt8>) throws(EventDecodingError) -> EventEnvelope<Payload> {
         do {
             return try EventCoding.decoder().decode(EventEnvelope<Payload>.self, from: Data(bytes))
         } catch let error as DecodingError {

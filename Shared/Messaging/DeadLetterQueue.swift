@@ -35,7 +35,7 @@ public struct DeadLetterQueue: Sendable {
             KafkaHeader(name: Self.consumerHeader, string: consumerGroup),
             KafkaHeader(name: Self.timeHeader, string: Date().formatted(.iso8601)),
         ]
-        let report = try await producer.send(KafkaOutgoingMessage(topic: Self.topic(for: message.topic), key: message.key, value: message.value, headers: headers))
+        let report = try await producer.send(KafkaOutgoingMessage(topic: Self.topic(for: message.topic), key: message.key.map(Array.init), value: Array(message.value), headers: headers))
         // The reason is ours (a decoding or validation error), never the message's content.
         logger.error("message dead-lettered", metadata: [
             "kafka.topic": "\(message.topic)", "kafka.partition": "\(message.partition)", "kafka.offset": "\(message.offset)",

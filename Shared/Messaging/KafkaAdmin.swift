@@ -55,4 +55,34 @@ public enum KafkaAdmin {
             return outcomes
         }
     }
+
+    /// Deletes topics; a topic that does not exist is fine.
+    public static func deleteTopics(_ names: [String], configuration: KafkaConfiguration, logger: Logger, timeout: Duration = .seconds(30)) async throws(KafkaError) {
+        guard !names.isEmpty else { return }
+        let handle = try RDKafkaHandle(type: RD_KAFKA_PRODUCER, properties: configuration.properties, callbacks: RDKafkaCallbacks(logger: logger))
+        let executor = BlockingExecutor(label: "kafka.admin")
+        try await executor.run { () throws(KafkaError) in
+            var deletions: [OpaquePointer?] = names.map { rd_kafka_DeleteTopic_new($0) }
+            defer { rd_kafka_DeleteTopic_destroy_array(&deletions, deletions.count) }  // ours to free
+            let queue = rd_kafka_queue_new(handle.pointer)
+            defer { rd_kafka_queue_destroy(queue) }
+            rd_kafka_DeleteTopics(handle.pointer, &deletions, deletions.count, nil, queue)
+            guard let event = rd_kafka_queue_poll(queue, Int32(clamping: timeout.milliseconds)) else {
+                throw KafkaError.from(RD_KAFKA_RESP_ERR__TIMED_OUT, context: "delete topics")
+            }
+            defer { rd_kafka_event_destroy(event) }
+            let code = rd_kafka_event_error(event)
+            guard code == RD_KAFKA_RESP_ERR_NO_ERROR, let result = rd_kafka_event_DeleteTopics_result(event) else {
+                throw KafkaError.from(code, context: "delete topics")
+            }
+            var count = 0
+            let results = rd_kafka_DeleteTopics_result_topics(result, &count)
+            for index in 0..<count {
+                let failure = rd_kafka_topic_result_error(results![index])
+                guard failure == RD_KAFKA_RESP_ERR_NO_ERROR || failure == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART else {
+                    throw KafkaError.from(failure, context: "delete topic \(String(cString: rd_kafka_topic_result_name(results![index])))")
+                }
+            }
+        }
+    }
 }

@@ -69,23 +69,29 @@ public final class KafkaConsumer: Sendable {
         let (handle, rebalances, logger) = (self.handle, self.rebalances, self.logger)
         let (maxSize, maxWait) = (configuration.maxBatchSize, configuration.maxBatchWait)
         let batch = try await executor.run { () throws(KafkaError) -> KafkaBatch in
-            var messages: [KafkaMessage] = []
-            messages.reserveCapacity(min(maxSize, 4096))
+            var reader = BatchReader(expected: min(maxSize, 16_384))
             let deadline = ContinuousClock.now.advanced(by: maxWait)
-            while messages.count < maxSize {
-                let remaining = ContinuousClock.now.duration(to: deadline)
-                guard remaining > .zero else { break }
-                // Blocks this dedicated thread for at most `remaining`; serves rebalance callbacks too.
-                guard let raw = rd_kafka_consumer_poll(handle.pointer, Int32(clamping: max(1, remaining.milliseconds))) else { continue }
+            let eventsBefore = rebalances.eventCount
+            while reader.count < maxSize {
+                // Take what is already fetched without blocking; only an empty queue reads the clock and waits.
+                var raw = rd_kafka_consumer_poll(handle.pointer, 0)
+                if raw == nil {
+                    let remaining = ContinuousClock.now.duration(to: deadline)
+                    guard remaining > .zero else { break }
+                    // Blocks this dedicated thread for at most `remaining`; serves rebalance callbacks too.
+                    raw = rd_kafka_consumer_poll(handle.pointer, Int32(clamping: max(1, remaining.milliseconds)))
+                }
+                guard let raw else { continue }
                 defer { rd_kafka_message_destroy(raw) }  // we own every message poll returns
                 if raw.pointee.err != RD_KAFKA_RESP_ERR_NO_ERROR {
                     if raw.pointee.err == RD_KAFKA_RESP_ERR__FATAL, let fatal = KafkaError.fatal(of: handle.pointer) { throw fatal }
                     logger.info("Kafka consumer error", metadata: ["error": "\(KafkaError.from(raw.pointee.err).reason)"])
                     continue
                 }
-                messages.append(KafkaMessage(copying: raw))
-                if rebalances.hasPendingEvents { break }  // hand the rebalance over promptly
+                reader.copy(raw)
+                if rebalances.eventCount != eventsBefore { break }  // hand the rebalance over promptly
             }
+            var messages = reader.messages()
             let events = rebalances.drain()
             if !events.isEmpty {
                 // Messages polled before a revoke belong to the partitions' next owner now.
@@ -152,29 +158,75 @@ public final class KafkaConsumer: Sendable {
     }
 }
 
-extension KafkaMessage {
-    /// Copies what Swift keeps out of a message librdkafka owns.
-    init(copying raw: UnsafeMutablePointer<rd_kafka_message_t>) {
+/// Copies a batch out of librdkafka's messages: keys and values into one shared buffer, the rest per message.
+struct BatchReader {
+    private struct Entry {
+        var topic: String
+        var partition: Int32
+        var offset: Int64
+        var key: Range<Int>?
+        var value: Range<Int>
+        var headers: [KafkaHeader]
+        var timestamp: Int64?
+    }
+    private var entries: [Entry] = []
+    private var bytes: [UInt8] = []
+    private var lastTopic: (handle: OpaquePointer, name: String)?
+
+    init(expected: Int) {
+        entries.reserveCapacity(expected)
+        bytes.reserveCapacity(expected * 128)
+    }
+
+    var count: Int { entries.count }
+
+    /// Copies what Swift keeps out of a message librdkafka owns (and frees after this call).
+    mutating func copy(_ raw: UnsafeMutablePointer<rd_kafka_message_t>) {
         let message = raw.pointee
-        let topic = String(cString: rd_kafka_topic_name(message.rkt))
-        let key = message.key.map { Array(UnsafeRawBufferPointer(start: $0, count: message.key_len)) }
-        let value = message.payload.map { Array(UnsafeRawBufferPointer(start: $0, count: message.len)) } ?? []
+        let topic = topicName(message.rkt)
+        var key: Range<Int>?
+        if let pointer = message.key {
+            key = append(UnsafeRawBufferPointer(start: pointer, count: message.key_len))
+        }
+        let value = message.payload.map { append(UnsafeRawBufferPointer(start: $0, count: message.len)) } ?? bytes.count..<bytes.count
         var headers: [KafkaHeader] = []
         var list: OpaquePointer?
         if rd_kafka_message_headers(raw, &list) == RD_KAFKA_RESP_ERR_NO_ERROR, let list {  // the message owns the list
             var index = 0
             var name: UnsafePointer<CChar>?
-            var bytes: UnsafeRawPointer?
+            var value: UnsafeRawPointer?
             var size = 0
-            while rd_kafka_header_get_all(list, index, &name, &bytes, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
-                headers.append(KafkaHeader(name: name.map { String(cString: $0) } ?? "", value: bytes.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) } ?? []))
+            while rd_kafka_header_get_all(list, index, &name, &value, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
+                headers.append(KafkaHeader(name: name.map { String(cString: $0) } ?? "", value: value.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) } ?? []))
                 index += 1
             }
         }
         var timestampType = RD_KAFKA_TIMESTAMP_NOT_AVAILABLE
         let timestamp = rd_kafka_message_timestamp(raw, &timestampType)
-        self.init(
-            topic: topic, partition: message.partition, offset: message.offset, key: key, value: value, headers: headers,
-            timestampMilliseconds: timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : timestamp)
+        entries.append(Entry(topic: topic, partition: message.partition, offset: message.offset, key: key, value: value, headers: headers,
+                             timestamp: timestampType == RD_KAFKA_TIMESTAMP_NOT_AVAILABLE ? nil : timestamp))
+    }
+
+    /// The batch's messages, their keys and values slicing the one buffer.
+    func messages() -> [KafkaMessage] {
+        let storage = bytes
+        return entries.map { entry in
+            KafkaMessage(topic: entry.topic, partition: entry.partition, offset: entry.offset, key: entry.key.map { storage[$0] },
+                         value: storage[entry.value], headers: entry.headers, timestampMilliseconds: entry.timestamp)
+        }
+    }
+
+    private mutating func append(_ buffer: UnsafeRawBufferPointer) -> Range<Int> {
+        let start = bytes.count
+        bytes.append(contentsOf: buffer)
+        return start..<bytes.count
+    }
+
+    /// One String per topic handle for the batch, instead of one per message.
+    private mutating func topicName(_ handle: OpaquePointer) -> String {
+        if let lastTopic, lastTopic.handle == handle { return lastTopic.name }
+        let name = String(cString: rd_kafka_topic_name(handle))
+        lastTopic = (handle, name)
+        return name
     }
 }

@@ -46,17 +46,20 @@ public struct KafkaHeader: Sendable, Hashable {
 }
 
 /// A message read from a topic.
+///
+/// Key and value are slices of one buffer shared by the whole batch they came in: reading a batch costs
+/// one allocation, not two per message.
 public struct KafkaMessage: Sendable, Hashable {
     public var topic: String
     public var partition: Int32
     public var offset: Int64
-    public var key: [UInt8]?
-    public var value: [UInt8]
+    public var key: ArraySlice<UInt8>?
+    public var value: ArraySlice<UInt8>
     public var headers: [KafkaHeader]
     /// Milliseconds since 1970 as the broker or producer stamped it, if known.
     public var timestampMilliseconds: Int64?
 
-    public init(topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8], headers: [KafkaHeader] = [], timestampMilliseconds: Int64? = nil) {
+    public init(topic: String, partition: Int32, offset: Int64, key: ArraySlice<UInt8>?, value: ArraySlice<UInt8>, headers: [KafkaHeader] = [], timestampMilliseconds: Int64? = nil) {
         self.topic = topic
         self.partition = partition
         self.offset = offset

@@ -8,8 +8,14 @@ enum KafkaMetrics {
 
     static func produced(_ messages: [KafkaOutgoingMessage], results: [Result<DeliveryReport, KafkaError>]) {
         var counts: [String: (ok: Int, failed: Int)] = [:]
-        for (message, result) in zip(messages, results) {
-            if case .success = result { counts[message.topic, default: (0, 0)].ok += 1 } else { counts[message.topic, default: (0, 0)].failed += 1 }
+        if let topic = messages.first?.topic, messages.allSatisfy({ $0.topic == topic }) {
+            // The usual case, one topic per batch, without a dictionary update per message.
+            let failed = results.reduce(0) { if case .failure = $1 { $0 + 1 } else { $0 } }
+            counts[topic] = (messages.count - failed, failed)
+        } else {
+            for (message, result) in zip(messages, results) {
+                if case .success = result { counts[message.topic, default: (0, 0)].ok += 1 } else { counts[message.topic, default: (0, 0)].failed += 1 }
+            }
         }
         for (topic, count) in counts {
             if count.ok > 0 { Counter(label: "kafka_messages_produced_total", dimensions: [("topic", topic), ("outcome", "acknowledged")]).increment(by: count.ok) }

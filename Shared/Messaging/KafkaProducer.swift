@@ -12,12 +12,13 @@ import Synchronization
 public final class KafkaProducer: Service, Sendable {
     private let handle: RDKafkaHandle
     private let deliveries: PendingDeliveries
+    private let topics: RDKafkaTopicHandles
     private let poller: PollingThread
     private let executor = BlockingExecutor(label: "kafka.producer.flush")
     private let logger: Logger
     private let flushTimeout: Duration
     private let deliveryTimeout: Duration
-    private let nextID = Atomic<UInt>(1)
+    private let nextBatch = Atomic<UInt>(1)
     private let closed = Atomic<Bool>(false)
 
     public init(configuration: KafkaProducerConfiguration, logger: Logger, flushTimeout: Duration = .seconds(10)) throws(KafkaError) {
@@ -25,11 +26,12 @@ public final class KafkaProducer: Service, Sendable {
         let onStatistics = KafkaStatistics.callback(every: configuration.statisticsInterval, logger: logger)
         let callbacks = RDKafkaCallbacks(
             logger: logger,
-            onDelivery: { id, result in deliveries.complete(id, with: result) },
+            onDelivery: deliveries.deliveryReportHandler(),
             onStatistics: onStatistics)
         let handle = try RDKafkaHandle(type: RD_KAFKA_PRODUCER, properties: configuration.properties, callbacks: callbacks)
         self.handle = handle
         self.deliveries = deliveries
+        self.topics = RDKafkaTopicHandles(client: handle)
         self.logger = logger
         self.flushTimeout = flushTimeout
         self.deliveryTimeout = configuration.deliveryTimeout
@@ -50,20 +52,28 @@ public final class KafkaProducer: Service, Sendable {
     public func send(_ messages: [KafkaOutgoingMessage]) async throws(KafkaError) -> [Result<DeliveryReport, KafkaError>] {
         guard !closed.load(ordering: .acquiring) else { throw KafkaError.client("the producer is closed") }
         guard !messages.isEmpty else { return [] }
-        let firstID = nextID.add(UInt(messages.count), ordering: .relaxed).oldValue
+        guard messages.count <= MessageID.maxBatchSize else { throw KafkaError.client("a batch holds at most \(MessageID.maxBatchSize) messages") }
+        let batch = nextBatch.add(1, ordering: .relaxed).oldValue
         // One waiter for the whole batch, registered before producing, so no report can be missed.
-        let waiter = DeliveryWaiter(count: messages.count)
-        deliveries.register(firstID, count: messages.count, waiter: waiter)
+        let waiter = DeliveryWaiter(messages: messages)
+        deliveries.register(batch: batch, waiter: waiter)
         let deadline = ContinuousClock.now.advanced(by: deliveryTimeout)
+        var topicHandle: (name: String, pointer: OpaquePointer)?
         for (index, message) in messages.enumerated() {
-            let id = firstID + UInt(index)
-            while let refusal = RDKafkaProduce.produce(message, id: id, on: handle.pointer) {
+            let id = MessageID.make(batch: batch, index: index)
+            if topicHandle?.name != message.topic {
+                do { topicHandle = (message.topic, try topics.handle(for: message.topic)) } catch {
+                    deliveries.complete(id, partition: -1, offset: -1, error: error)
+                    continue
+                }
+            }
+            while let refusal = RDKafkaProduce.produce(message, id: id, topic: topicHandle!.pointer, on: handle.pointer) {
                 // librdkafka's queue is full: wait for room (back-pressure), without blocking a thread.
                 if refusal.rdKafkaCode == RD_KAFKA_RESP_ERR__QUEUE_FULL.rawValue, ContinuousClock.now < deadline, !Task.isCancelled {
                     try? await Task.sleep(for: .milliseconds(1))
                     continue
                 }
-                deliveries.complete(id, with: .failure(refusal))
+                deliveries.complete(id, partition: -1, offset: -1, error: refusal)
                 break
             }
         }
@@ -104,20 +114,56 @@ public final class KafkaProducer: Service, Sendable {
     }
 }
 
-/// The batches waiting for delivery reports, by message id (each batch owns a run of ids).
-final class PendingDeliveries: Sendable {
-    private let waiting = Mutex<[UInt: (waiter: DeliveryWaiter, index: Int)]>([:])
+/// A message's id in its delivery report: its batch in the high bits, its place in the batch in the low.
+enum MessageID {
+    static let indexBits = 24
+    static let maxBatchSize = 1 << indexBits
 
-    func register(_ firstID: UInt, count: Int, waiter: DeliveryWaiter) {
-        waiting.withLock { waiting in
-            for index in 0..<count { waiting[firstID + UInt(index)] = (waiter, index) }
-        }
+    static func make(batch: UInt, index: Int) -> UInt { batch << indexBits | UInt(index) }
+    static func split(_ id: UInt) -> (batch: UInt, index: Int) { (id >> indexBits, Int(id & UInt(maxBatchSize - 1))) }
+}
+
+/// The batches waiting for delivery reports, by batch number.
+final class PendingDeliveries: Sendable {
+    private let waiting = Mutex<[UInt: DeliveryWaiter]>([:])
+
+    func register(batch: UInt, waiter: DeliveryWaiter) {
+        waiting.withLock { $0[batch] = waiter }
     }
 
     /// Called from the delivery-report callback on the poll thread, or for a message librdkafka refused.
-    func complete(_ id: UInt, with result: Result<DeliveryReport, KafkaError>) {
-        guard let entry = waiting.withLock({ $0.removeValue(forKey: id) }) else { return }
-        entry.waiter.complete(entry.index, with: result)
+    func complete(_ id: UInt, partition: Int32, offset: Int64, error: KafkaError?) {
+        let (batch, index) = MessageID.split(id)
+        guard let waiter = waiting.withLock({ $0[batch] }) else { return }
+        if waiter.complete(index, partition: partition, offset: offset, error: error) {
+            waiting.withLock { _ = $0.removeValue(forKey: batch) }
+        }
+    }
+
+    /// The handler for the delivery-report callback. librdkafka calls it on the poll thread alone, for runs
+    /// of messages of the same batch, so it remembers the last batch's waiter instead of a lookup each time.
+    func deliveryReportHandler() -> @Sendable (UInt, Int32, Int64, KafkaError?) -> Void {
+        let cursor = PollThreadCursor()
+        return { [self] id, partition, offset, error in
+            let (batch, index) = MessageID.split(id)
+            let waiter: DeliveryWaiter
+            if let cached = cursor.last, cached.batch == batch {
+                waiter = cached.waiter
+            } else {
+                guard let found = waiting.withLock({ $0[batch] }) else { return }
+                waiter = found
+                cursor.last = (batch, found)
+            }
+            if waiter.complete(index, partition: partition, offset: offset, error: error) {
+                waiting.withLock { _ = $0.removeValue(forKey: batch) }
+                cursor.last = nil
+            }
+        }
+    }
+
+    /// Touched only by the poll thread (librdkafka serves delivery reports inside rd_kafka_poll).
+    private final class PollThreadCursor: @unchecked Sendable {
+        var last: (batch: UInt, waiter: DeliveryWaiter)?
     }
 
     func failAll(_ error: KafkaError) {
@@ -125,7 +171,7 @@ final class PendingDeliveries: Sendable {
             defer { waiting.removeAll() }
             return Array(waiting.values)
         }
-        for entry in all { entry.waiter.complete(entry.index, with: .failure(error)) }
+        for waiter in all { waiter.failRemaining(error) }
     }
 }
 
@@ -137,28 +183,37 @@ final class DeliveryWaiter: Sendable {
         var continuation: CheckedContinuation<[Result<DeliveryReport, KafkaError>], Never>?
     }
     private let state: Mutex<State>
+    private let topics: [String]
     private let started = ContinuousClock.now
 
-    init(count: Int) {
-        state = Mutex(State(results: Array(repeating: nil, count: count), remaining: count, continuation: nil))
+    init(messages: [KafkaOutgoingMessage]) {
+        topics = messages.map(\.topic)
+        state = Mutex(State(results: Array(repeating: nil, count: messages.count), remaining: messages.count, continuation: nil))
     }
 
-    func complete(_ index: Int, with result: Result<DeliveryReport, KafkaError>) {
-        if case .success = result { KafkaMetrics.deliveryLatency.record(started.duration(to: .now)) }
-        let finished = state.withLock { state -> (CheckedContinuation<[Result<DeliveryReport, KafkaError>], Never>, [Result<DeliveryReport, KafkaError>])? in
+    /// Records one outcome; returns true when it was the batch's last.
+    @discardableResult
+    func complete(_ index: Int, partition: Int32, offset: Int64, error: KafkaError?) -> Bool {
+        let result: Result<DeliveryReport, KafkaError> = error.map { .failure($0) }
+            ?? .success(DeliveryReport(topic: topics[index], partition: partition, offset: offset))
+        let finished = state.withLock { state -> (CheckedContinuation<[Result<DeliveryReport, KafkaError>], Never>?, [Result<DeliveryReport, KafkaError>])? in
             guard case .none = state.results[index] else { return nil }
             state.results[index] = result
             state.remaining -= 1
-            guard state.remaining == 0, let continuation = state.continuation else { return nil }
-            state.continuation = nil
-            return (continuation, state.results.map { $0! })
+            guard state.remaining == 0 else { return nil }
+            defer { state.continuation = nil }
+            return (state.continuation, state.results.map { $0! })
         }
-        if let (continuation, results) = finished { continuation.resume(returning: results) }
+        guard let (continuation, results) = finished else { return false }
+        // The batch's delivery latency: from the send to its last acknowledgement.
+        KafkaMetrics.deliveryLatency.record(started.duration(to: .now))
+        continuation?.resume(returning: results)
+        return true
     }
 
     func failRemaining(_ error: KafkaError) {
         let open = state.withLock { state in state.results.indices.filter { if case .none = state.results[$0] { true } else { false } } }
-        for index in open { complete(index, with: .failure(error)) }
+        for index in open { complete(index, partition: -1, offset: -1, error: error) }
     }
 
     func results() async -> [Result<DeliveryReport, KafkaError>] {

@@ -68,6 +68,10 @@ public struct KafkaConsumerConfiguration: Sendable {
             "heartbeat.interval.ms": String(max(100, sessionTimeout.milliseconds / 4)),
             "isolation.level": "read_committed",
             "enable.partition.eof": "false",
+            // When its local queue is full enough, librdkafka postpones the next fetch by this much
+            // (default 1 s). A batch consumer drains the queue in bursts and then sat idle for most of
+            // that second: measured 160k msg/s at 1 s against 1M+ at 10 ms.
+            "fetch.queue.backoff.ms": "10",
             "reconnect.backoff.max.ms": "1000",
         ]
         if let statisticsInterval { properties["statistics.interval.ms"] = String(statisticsInterval.milliseconds) }

@@ -7,13 +7,14 @@ import Logging
 /// never on Swift's cooperative pool, so it must be quick and must not block on Swift concurrency.
 final class RDKafkaCallbacks: Sendable {
     let logger: Logger
-    let onDelivery: (@Sendable (_ messageID: UInt, _ result: Result<DeliveryReport, KafkaError>) -> Void)?
+    /// A message's id, and where it was stored or why it failed.
+    let onDelivery: (@Sendable (_ messageID: UInt, _ partition: Int32, _ offset: Int64, _ error: KafkaError?) -> Void)?
     let onStatistics: (@Sendable (_ json: String) -> Void)?
     let onRebalance: (@Sendable (_ handle: OpaquePointer, _ error: rd_kafka_resp_err_t, _ partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) -> Void)?
 
     init(
         logger: Logger,
-        onDelivery: (@Sendable (UInt, Result<DeliveryReport, KafkaError>) -> Void)? = nil,
+        onDelivery: (@Sendable (UInt, Int32, Int64, KafkaError?) -> Void)? = nil,
         onStatistics: (@Sendable (String) -> Void)? = nil,
         onRebalance: (@Sendable (OpaquePointer, rd_kafka_resp_err_t, UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) -> Void)? = nil
     ) {
@@ -38,13 +39,11 @@ final class RDKafkaCallbacks: Sendable {
                 guard let callbacks = RDKafkaHandle.callbacks(of: handle), let message, let onDelivery = callbacks.onDelivery else { return }
                 let id = UInt(bitPattern: message.pointee._private)
                 if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
-                    let topic = String(cString: rd_kafka_topic_name(message.pointee.rkt))
-                    onDelivery(id, .success(DeliveryReport(topic: topic, partition: message.pointee.partition, offset: message.pointee.offset)))
+                    onDelivery(id, message.pointee.partition, message.pointee.offset, nil)
                 } else {
-                    let fatal = message.pointee.err == RD_KAFKA_RESP_ERR__FATAL
                     var error = KafkaError.from(message.pointee.err, context: "delivery")
-                    if fatal, let handle { error = KafkaError.fatal(of: handle) ?? error }
-                    onDelivery(id, .failure(error))
+                    if message.pointee.err == RD_KAFKA_RESP_ERR__FATAL, let handle { error = KafkaError.fatal(of: handle) ?? error }
+                    onDelivery(id, -1, -1, error)
                 }
             }
         }

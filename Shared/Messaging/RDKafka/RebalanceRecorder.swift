@@ -8,13 +8,15 @@ final class RebalanceRecorder: Sendable {
     private let logger: Logger
     private let startingOffsets: (@Sendable ([TopicPartition]) -> [TopicPartition: Int64])?
     private let state = Mutex<(pending: [RebalanceEvent], assigned: Set<TopicPartition>)>(([], []))
+    /// Bumped with every recorded event: the poll loop reads it per message without taking the lock.
+    private let events = Atomic<Int>(0)
 
     init(logger: Logger, startingOffsets: (@Sendable ([TopicPartition]) -> [TopicPartition: Int64])?) {
         self.logger = logger
         self.startingOffsets = startingOffsets
     }
 
-    var hasPendingEvents: Bool { state.withLock { !$0.pending.isEmpty } }
+    var eventCount: Int { events.load(ordering: .relaxed) }
     var assigned: Set<TopicPartition> { state.withLock { $0.assigned } }
 
     func drain() -> [RebalanceEvent] {
@@ -47,6 +49,7 @@ final class RebalanceRecorder: Sendable {
                 state.assigned.formUnion(entries)
                 state.pending.append(.assigned(entries))
             }
+            events.add(1, ordering: .relaxed)
             logger.info("partitions assigned", metadata: ["kafka.partitions": "\(entries)"])
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
             if cooperative {
@@ -58,6 +61,7 @@ final class RebalanceRecorder: Sendable {
                 if cooperative { state.assigned.subtract(entries) } else { state.assigned = [] }
                 state.pending.append(.revoked(entries))
             }
+            events.add(1, ordering: .relaxed)
             logger.info("partitions revoked", metadata: ["kafka.partitions": "\(entries)"])
         default:
             // An unexpected rebalance error: give everything up so the group can start over.
@@ -67,12 +71,14 @@ final class RebalanceRecorder: Sendable {
                 state.pending.append(.revoked(state.assigned.sorted()))
                 state.assigned = []
             }
+            events.add(1, ordering: .relaxed)
             record(.failed(reason))
         }
     }
 
     private func record(_ event: RebalanceEvent) {
         state.withLock { $0.pending.append(event) }
+        events.add(1, ordering: .relaxed)
         logger.info("rebalance problem", metadata: ["event": "\(event)"])
     }
 }
