@@ -75,22 +75,8 @@ struct FailureTests {
         #expect(waited >= .seconds(2.5) && waited < .seconds(15))
 
         // Start a broker of our own on that port; the same producer, not restarted, gets through.
-        let broker = Process()
-        broker.executableURL = try TestEnvironment.tansuBinary()
-        broker.arguments = ["broker", "--listener-url", "tcp://127.0.0.1:\(port)", "--advertised-listener-url", "tcp://127.0.0.1:\(port)",
-                            "--storage-engine", "memory://tansu/"]
-        broker.standardOutput = FileHandle.nullDevice
-        broker.standardError = FileHandle.nullDevice
-        try broker.run()
-        // SIGKILL: the test process may ignore SIGTERM (service-lifecycle's handlers), and a child inherits that.
-        defer { kill(broker.processIdentifier, SIGKILL) }
-        let local = KafkaConfiguration(bootstrapServers: "127.0.0.1:\(port)", clientID: "tests")
-        var created = false
-        for _ in 0..<50 where !created {
-            created = (try? await KafkaAdmin.createTopics([("offline-test", 1)], configuration: local, logger: KafkaTest.logger, timeout: .seconds(2))) != nil
-            if !created { try await Task.sleep(for: .milliseconds(200)) }
-        }
-        #expect(created)
+        let broker = try await TestBroker(port: port, topics: ["offline-test"], logger: KafkaTest.logger)
+        defer { broker.stop() }
         let report = try await producer.send(KafkaOutgoingMessage(topic: "offline-test", key: "100000", value: Array("b".utf8)))
         #expect(report.topic == "offline-test")
         await producer.shutdown()
