@@ -135,6 +135,7 @@ let package = Package(
             dependencies: [
                 "Messaging", "Events", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             path: "Tests/MessagingTests",
             swiftSettings: swiftSettings

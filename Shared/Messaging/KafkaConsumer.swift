@@ -1,5 +1,6 @@
 import CRdKafka
 import Logging
+import Metrics
 import Synchronization
 
 /// A change in which partitions this consumer owns.
@@ -37,14 +38,16 @@ public final class KafkaConsumer: Sendable {
     private let logger: Logger
     private let closed = Atomic<Bool>(false)
 
+    /// - Parameter metricsFactory: where consumer lag goes (the process's metrics system unless a test says otherwise).
     /// - Parameter startingOffsets: where to start newly assigned partitions (for example offsets stored
     ///   in PostgreSQL with the state they describe); partitions it leaves out start from the committed offset.
     public init(
         configuration: KafkaConsumerConfiguration, logger: Logger,
-        startingOffsets: (@Sendable ([TopicPartition]) -> [TopicPartition: Int64])? = nil
+        startingOffsets: (@Sendable ([TopicPartition]) -> [TopicPartition: Int64])? = nil,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) throws(KafkaError) {
         let rebalances = RebalanceRecorder(logger: logger, startingOffsets: startingOffsets)
-        let onStatistics = KafkaStatistics.callback(every: configuration.statisticsInterval, logger: logger)
+        let onStatistics = KafkaStatistics.callback(every: configuration.statisticsInterval, logger: logger, factory: metricsFactory)
         let callbacks = RDKafkaCallbacks(
             logger: logger,
             onStatistics: onStatistics,

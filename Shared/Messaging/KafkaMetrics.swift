@@ -34,13 +34,17 @@ enum KafkaMetrics {
 /// partition, and the messages waiting in the producer's queue.
 final class KafkaStatistics: Sendable {
     private let logger: Logger
+    private let factory: any MetricsFactory
 
-    init(logger: Logger) { self.logger = logger }
+    init(logger: Logger, factory: any MetricsFactory) {
+        self.logger = logger
+        self.factory = factory
+    }
 
     /// The statistics callback for a client, or nil when statistics are off.
-    static func callback(every interval: Duration?, logger: Logger) -> (@Sendable (String) -> Void)? {
+    static func callback(every interval: Duration?, logger: Logger, factory: any MetricsFactory) -> (@Sendable (String) -> Void)? {
         guard interval != nil else { return nil }
-        let statistics = KafkaStatistics(logger: logger)
+        let statistics = KafkaStatistics(logger: logger, factory: factory)
         return { @Sendable json in statistics.record(json) }
     }
 
@@ -50,7 +54,7 @@ final class KafkaStatistics: Sendable {
             return
         }
         if let queued = root["msg_cnt"] as? Int {
-            Gauge(label: "kafka_producer_queue_messages").record(queued)
+            Gauge(label: "kafka_producer_queue_messages", factory: factory).record(queued)
         }
         guard let topics = root["topics"] as? [String: Any] else { return }
         for (topic, value) in topics {
@@ -58,7 +62,7 @@ final class KafkaStatistics: Sendable {
             for (partition, stats) in partitions where partition != "-1" {
                 // consumer_lag is -1 until the consumer has a committed offset and the high watermark.
                 guard let lag = (stats as? [String: Any])?["consumer_lag"] as? Int, lag >= 0 else { continue }
-                Gauge(label: "kafka_consumer_lag", dimensions: [("topic", topic), ("partition", partition)]).record(lag)
+                Gauge(label: "kafka_consumer_lag", dimensions: [("topic", topic), ("partition", partition)], factory: factory).record(lag)
             }
         }
     }

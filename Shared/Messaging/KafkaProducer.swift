@@ -21,9 +21,12 @@ public final class KafkaProducer: Service, Sendable {
     private let nextBatch = Atomic<UInt>(1)
     private let closed = Atomic<Bool>(false)
 
-    public init(configuration: KafkaProducerConfiguration, logger: Logger, flushTimeout: Duration = .seconds(10)) throws(KafkaError) {
+    public init(
+        configuration: KafkaProducerConfiguration, logger: Logger, flushTimeout: Duration = .seconds(10),
+        metricsFactory: any MetricsFactory = MetricsSystem.factory
+    ) throws(KafkaError) {
         let deliveries = PendingDeliveries()
-        let onStatistics = KafkaStatistics.callback(every: configuration.statisticsInterval, logger: logger)
+        let onStatistics = KafkaStatistics.callback(every: configuration.statisticsInterval, logger: logger, factory: metricsFactory)
         let callbacks = RDKafkaCallbacks(
             logger: logger,
             onDelivery: deliveries.deliveryReportHandler(),
