@@ -141,6 +141,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "RegisterIngestTests",
+            dependencies: ["RegisterIngest", "AttendanceDomain"],
+            path: "Tests/RegisterIngestTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "StorageTests",
             dependencies: [
                 "Storage", "TestSupport",
