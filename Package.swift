@@ -43,6 +43,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.25.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.9.0"..<"5.0.0"),
     ],
     targets: [
         // MARK: Shared libraries
@@ -93,7 +94,10 @@ let package = Package(
         ),
 
         // MARK: Services
-        service("RegisterIngest"),
+        service("RegisterIngest", extra: [
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         service("AbsenceDetector"),
         service("PathwayCoordinator"),
         service("NotificationService"),
@@ -142,7 +146,15 @@ let package = Package(
         ),
         .testTarget(
             name: "RegisterIngestTests",
-            dependencies: ["RegisterIngest", "AttendanceDomain"],
+            dependencies: [
+                "RegisterIngest", "AttendanceDomain", "Events", "Messaging", "ServiceRuntime", "Storage", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
             path: "Tests/RegisterIngestTests",
             swiftSettings: swiftSettings
         ),

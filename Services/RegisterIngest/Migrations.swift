@@ -4,5 +4,30 @@ import Storage
 enum Migrations {
     static let all: [Migration] = [
         StandardTables.migration,
+        Migration(version: 2, name: "marks and tokens", statements: [
+            """
+            CREATE TABLE marks (
+                school_urn text NOT NULL,
+                upn text NOT NULL,
+                date date NOT NULL,
+                session text NOT NULL CHECK (session IN ('AM', 'PM')),
+                code text NOT NULL,
+                minutes_late integer,
+                recorded_at timestamptz NOT NULL DEFAULT now(),
+                amended_at timestamptz,
+                PRIMARY KEY (school_urn, date, session, upn)
+            )
+            """,
+            "CREATE INDEX marks_by_pupil ON marks (upn, date)",
+            """
+            CREATE TABLE ingest_tokens (
+                token_sha256 text PRIMARY KEY,
+                school_urn text,
+                la_wide boolean NOT NULL DEFAULT false,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                CHECK (la_wide OR school_urn IS NOT NULL)
+            )
+            """,
+        ]),
     ]
 }

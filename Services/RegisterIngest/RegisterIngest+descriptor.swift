@@ -1,11 +1,39 @@
+import AttendanceDomain
+import Foundation
+import Messaging
 import ServiceRuntime
 import Storage
 
 extension RegisterIngest {
     /// register-ingest owns the PostgreSQL schema `register_ingest`; its HTTP port defaults to 8081.
+    ///
+    /// Its own variables: `INGEST_CONNECTOR_TOKEN` (optional: an LA connector token accepted without being
+    /// stored, for the demo and the tests), `INGEST_MAX_BODY_BYTES` (default 8 MiB).
     static let descriptor = ServiceDescriptor(
         name: "register-ingest",
         schema: "register_ingest",
         defaultHTTPPort: 8081,
-        migrations: Migrations.all)
+        migrations: Migrations.all,
+        components: { context in
+            let env = EnvironmentReader(context.environment, secrets: ["POSTGRES_PASSWORD", "INGEST_CONNECTOR_TOKEN"])
+            let maximumBody = try env.int("INGEST_MAX_BODY_BYTES", default: 8 << 20, range: 1024...(256 << 20), expected: "a size in bytes from 1024 to 268435456")
+            let connectorToken = env.values["INGEST_CONNECTOR_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+            let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: context.configuration.kafka), logger: context.logger)
+            let relay = OutboxRelay(client: context.postgres, producer: producer, logger: context.logger)
+            let routes = RegisterRoutes(
+                authenticator: IngestAuthenticator(connectorToken: connectorToken, postgres: context.postgres, logger: context.logger),
+                postgres: context.postgres, logger: context.logger, maximumBodyBytes: maximumBody,
+                today: { SchoolDate.today(inTimeZone: "Europe/London") })
+            return ServiceComponents(services: [producer, relay], routes: routes.add(to:))
+        })
+}
+
+extension SchoolDate {
+    /// Today's calendar date in a time zone.
+    static func today(inTimeZone identifier: String) -> SchoolDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: identifier) ?? .gmt
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
+        return SchoolDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+    }
 }

@@ -14,6 +14,7 @@ public enum ServiceApplication {
     public static func make(
         _ descriptor: ServiceDescriptor,
         configuration: ServiceConfiguration,
+        environment: [String: String] = [:],
         logger: Logger,
         registry: PrometheusCollectorRegistry
     ) throws -> some ApplicationProtocol {
@@ -27,11 +28,14 @@ public enum ServiceApplication {
             to: router,
             checks: [PostgresReadinessCheck(client: postgres, logger: logger), KafkaReadinessCheck(probe: probe)],
             registry: registry)
+        let components = try descriptor.components(
+            ServiceContext(configuration: configuration, environment: environment, postgres: postgres, logger: logger))
+        components.routes(router)
 
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: descriptor.name),
-            services: [postgres],
+            services: [postgres] + components.services,
             logger: logger)
         let migrator = SchemaMigrator(schema: descriptor.schema, migrations: descriptor.migrations)
         let deadline = configuration.startupTimeout

@@ -28,7 +28,7 @@ public enum ServiceMain {
             "kafka.bootstrap": "\(configuration.kafka.bootstrapServers)",
         ])
         do {
-            let app = try ServiceApplication.make(descriptor, configuration: configuration, logger: logger, registry: registry)
+            let app = try ServiceApplication.make(descriptor, configuration: configuration, environment: environment, logger: logger, registry: registry)
             try await app.runService()
             logger.notice("stopped")
             exit(0)

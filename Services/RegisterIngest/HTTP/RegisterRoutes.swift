@@ -1,0 +1,110 @@
+import AttendanceDomain
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import PostgresNIO
+import Storage
+
+/// `POST /v1/registers`: one register as JSON, or many as CSV. A register with any error is refused
+/// whole with every error found (422); a request with any refused register stores nothing, so the
+/// feed can resend it once corrected. Resending what is stored changes nothing.
+struct RegisterRoutes: Sendable {
+    let authenticator: IngestAuthenticator
+    let postgres: PostgresClient
+    let logger: Logger
+    let maximumBodyBytes: Int
+    /// Today's date where the schools are (England), for refusing registers dated in the future.
+    let today: @Sendable () -> SchoolDate
+
+    struct Accepted: ResponseEncodable {
+        var registers: Int
+        var accepted: Int
+        var unchanged: Int
+        var amended: Int
+    }
+
+    struct Refused: ResponseEncodable {
+        var error: String
+        var errors: [FieldError]
+    }
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.post("/v1/registers") { request, context in
+            try await submit(request, context: context)
+        }
+    }
+
+    func submit(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        guard let principal = try await authenticator.principal(authorization: request.headers[.authorization]) else {
+            return try json(.unauthorized, Refused(error: "a valid bearer token is required", errors: []), context: context)
+        }
+        var request = request
+        let body = try await request.collectBody(upTo: maximumBodyBytes)  // larger: 413
+        let documents: [RegisterDocument]
+        let contentType = request.headers[.contentType]?.lowercased() ?? ""
+        do {
+            if contentType.hasPrefix("application/json") {
+                do {
+                    documents = [try JSONDecoder().decode(RegisterDocument.self, from: Data(body.readableBytesView))]
+                } catch {
+                    throw RegisterRejected(errors: [FieldError(location: "body", value: nil, reason: "not a JSON register: \(Self.describe(error))")])
+                }
+            } else if contentType.hasPrefix("text/csv") {
+                documents = try RegisterCSV.parse(String(buffer: body))
+            } else {
+                return try json(.unsupportedMediaType, Refused(
+                    error: "send application/json or text/csv",
+                    errors: [FieldError(location: "Content-Type", value: contentType, reason: "expected application/json or text/csv")]), context: context)
+            }
+        } catch let rejected as RegisterRejected {
+            return try json(.unprocessableContent, Refused(error: "the request was refused; nothing was stored", errors: rejected.errors), context: context)
+        }
+
+        let validator = RegisterValidator(today: today())
+        var registers: [ValidRegister] = []
+        var errors: [FieldError] = []
+        for document in documents {
+            do { registers.append(try validator.validate(document)) } catch { errors += error.errors }
+        }
+        guard errors.isEmpty else {
+            return try json(.unprocessableContent, Refused(error: "the request was refused; nothing was stored", errors: errors), context: context)
+        }
+        if let other = registers.first(where: { !principal.mayWrite(school: $0.school.value) }) {
+            return try json(.forbidden, Refused(error: "this token may not submit registers for school \(other.school.value)", errors: []), context: context)
+        }
+
+        let logger = self.logger
+        let counts = try await postgres.withTransaction(logger: logger) { connection in
+            var total = RegisterCounts()
+            for register in registers { total = total + (try await RegisterStore.record(register, on: connection, logger: logger)) }
+            return total
+        }
+        logger.info("registers stored", metadata: [
+            "registers": "\(registers.count)", "accepted": "\(counts.accepted)", "unchanged": "\(counts.unchanged)", "amended": "\(counts.amended)",
+        ])
+        return try json(.ok, Accepted(registers: registers.count, accepted: counts.accepted, unchanged: counts.unchanged, amended: counts.amended), context: context)
+    }
+
+    private func json(_ status: HTTPResponse.Status, _ value: some ResponseEncodable, context: BasicRequestContext) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return Response(status: status, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+
+    /// The field a JSON decoding error is about, without the content.
+    static func describe(_ error: any Error) -> String {
+        guard let decoding = error as? DecodingError else { return "unreadable" }
+        switch decoding {
+        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
+            return "\(context.codingPath.map(\.stringValue).joined(separator: ".")) should be \(type)"
+        case .dataCorrupted(let context):
+            return context.codingPath.isEmpty ? "malformed JSON" : "\(context.codingPath.map(\.stringValue).joined(separator: ".")) is malformed"
+        case .keyNotFound(let key, _):
+            return "missing \(key.stringValue)"
+        @unknown default:
+            return "unreadable"
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import AttendanceDomain
+import Events
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+import Storage
+
+/// What storing a register changed.
+struct RegisterCounts: Sendable, Equatable, Codable {
+    /// Marks new to their session.
+    var accepted = 0
+    /// Marks sent again with the code already stored.
+    var unchanged = 0
+    /// Marks whose code changed.
+    var amended = 0
+
+    static func + (lhs: RegisterCounts, rhs: RegisterCounts) -> RegisterCounts {
+        RegisterCounts(accepted: lhs.accepted + rhs.accepted, unchanged: lhs.unchanged + rhs.unchanged, amended: lhs.amended + rhs.amended)
+    }
+}
+
+/// Stores registers under the natural key (school, date, session, pupil) and queues their events in the
+/// same transaction: one `MarksRecorded` for the new marks and one `MarksAmended` for changed codes.
+enum RegisterStore {
+    static let source = "register-ingest"
+
+    /// Call inside a transaction. One statement writes the whole register, whatever its size.
+    static func record(_ register: ValidRegister, on connection: PostgresConnection, logger: Logger) async throws -> RegisterCounts {
+        let school = register.school.value
+        let date = register.session.date.iso
+        let session = register.session.half.rawValue
+        // Two submissions of the same register wait for each other, so each sees what the other stored.
+        try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(school + "|" + date + "|" + session)))", logger: logger)
+        let upns = register.marks.map(\.upn.value)
+        let codes = register.marks.map(\.code.code)
+        let minutes = register.marks.map { $0.minutesLate ?? -1 }
+        // `previous` reads the rows as they were before this statement; `written` are the rows it changed.
+        let rows = try await connection.query("""
+            WITH incoming AS (
+                SELECT * FROM unnest(\(upns)::text[], \(codes)::text[], \(minutes)::int[]) AS t(upn, code, minutes)
+            ), previous AS (
+                SELECT m.upn, m.code FROM marks m JOIN incoming i USING (upn)
+                WHERE m.school_urn = \(school) AND m.date = \(date)::date AND m.session = \(session)
+            ), written AS (
+                INSERT INTO marks (school_urn, upn, date, session, code, minutes_late)
+                SELECT \(school), upn, \(date)::date, \(session), code, NULLIF(minutes, -1) FROM incoming
+                ON CONFLICT (school_urn, date, session, upn) DO UPDATE
+                    SET code = EXCLUDED.code, minutes_late = EXCLUDED.minutes_late, amended_at = now()
+                    WHERE marks.code IS DISTINCT FROM EXCLUDED.code OR marks.minutes_late IS DISTINCT FROM EXCLUDED.minutes_late
+                RETURNING upn
+            )
+            SELECT i.upn, i.code, p.code FROM incoming i LEFT JOIN previous p USING (upn)
+            """, logger: logger)
+        var counts = RegisterCounts()
+        var recorded: [MarksRecorded.Mark] = []
+        var amendments: [MarksAmended.Amendment] = []
+        for try await (upn, code, previous) in rows.decode((String, String, String?).self) {
+            switch previous {
+            case nil:
+                counts.accepted += 1
+                recorded.append(.init(upn: upn, code: code))
+            case code?:
+                counts.unchanged += 1
+            case let previous?:
+                counts.amended += 1
+                amendments.append(.init(upn: upn, previousCode: previous, code: code))
+            }
+        }
+        var events: [OutboxMessage] = []
+        if !recorded.isEmpty {
+            events.append(try outboxMessage(MarksRecorded.type, version: MarksRecorded.version, school: school,
+                                            data: MarksRecorded(schoolUrn: school, date: date, session: session, marks: recorded)))
+        }
+        if !amendments.isEmpty {
+            events.append(try outboxMessage(MarksAmended.type, version: MarksAmended.version, school: school,
+                                            data: MarksAmended(schoolUrn: school, date: date, session: session, amendments: amendments)))
+        }
+        try await Outbox.enqueue(events, on: connection, logger: logger)
+        return counts
+    }
+
+    static func outboxMessage<Payload: Codable & Sendable>(_ type: String, version: Int, school: String, data: Payload) throws -> OutboxMessage {
+        let envelope = EventEnvelope(type: type, schemaVersion: version, source: source, key: school, data: data)
+        return OutboxMessage(eventID: envelope.id, topic: TopicCatalogue.attendanceMarks.name, key: school,
+                             payload: ByteBuffer(bytes: try EventCodec.encode(envelope)))
+    }
+}
