@@ -161,4 +161,25 @@ struct RegisterEndpointTests {
             #expect(try await Self.count("SELECT count(*) FROM marks WHERE minutes_late = 10", postgres) == 1)
         }
     }
+
+    @Test func aSingleMarkIsAmendedWithPatch() async throws {
+        let school = Self.school()
+        try await withService { client, postgres, _ in
+            #expect(try await Self.post(client, Self.register(school, marks: [(upn(1), "N"), (upn(2), "/")])).0 == .ok)
+            let headers: HTTPFields = [.contentType: "application/json", .authorization: "Bearer \(Self.token)"]
+            let path = "/v1/registers/\(school)/2026-09-07/AM/marks/\(upn(1))"
+            let amended = try await client.execute(uri: path, method: .patch, headers: headers, body: ByteBuffer(string: #"{"code": "I"}"#)) { $0.status }
+            #expect(amended == .ok)
+            #expect(try await Self.count("SELECT count(*) FROM marks WHERE school_urn = '\(school)' AND code = 'I'", postgres) == 1)
+            #expect(try await Self.count("SELECT count(*) FROM outbox", postgres) == 2)
+            let withdrawn = try await client.execute(uri: path, method: .patch, headers: headers, body: ByteBuffer(string: #"{"code": "H"}"#)) { response in
+                (response.status, String(buffer: response.body))
+            }
+            #expect(withdrawn.0 == .unprocessableContent)
+            #expect(withdrawn.1.contains("use C"))
+            let missing = try await client.execute(uri: "/v1/registers/\(school)/2026-09-08/AM/marks/\(upn(1))", method: .patch, headers: headers,
+                                                   body: ByteBuffer(string: #"{"code": "I"}"#)) { $0.status }
+            #expect(missing == .notFound)
+        }
+    }
 }

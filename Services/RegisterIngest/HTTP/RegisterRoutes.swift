@@ -33,6 +33,63 @@ struct RegisterRoutes: Sendable {
         router.post("/v1/registers") { request, context in
             try await submit(request, context: context)
         }
+        router.patch("/v1/registers/:school/:date/:session/marks/:upn") { request, context in
+            try await amend(request, context: context)
+        }
+    }
+
+    struct MarkChange: Decodable {
+        var code: String?
+        var minutesLate: Int?
+    }
+
+    /// `PATCH /v1/registers/{schoolUrn}/{date}/{session}/marks/{upn}` with `{"code": "I"}`: amends one
+    /// stored mark (404 when there is none to amend).
+    func amend(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        guard let principal = try await authenticator.principal(authorization: request.headers[.authorization]) else {
+            return try json(.unauthorized, Refused(error: "a valid bearer token is required", errors: []), context: context)
+        }
+        var request = request
+        let body = try await request.collectBody(upTo: 64 * 1024)
+        let change: MarkChange
+        do {
+            change = try JSONDecoder().decode(MarkChange.self, from: Data(body.readableBytesView))
+        } catch {
+            return try json(.unprocessableContent, Refused(error: "the change was refused", errors: [
+                FieldError(location: "body", value: nil, reason: "expected {\"code\": \"...\"}: \(Self.describe(error))")]), context: context)
+        }
+        let parameters = context.parameters
+        var document = RegisterDocument(
+            schoolUrn: parameters.get("school"), date: parameters.get("date"), session: parameters.get("session"),
+            marks: [.init(upn: parameters.get("upn"), code: change.code, minutesLate: change.minutesLate)])
+        document.locations = RegisterDocument.Locations(register: "path", markPrefixes: ["body"])
+        let register: ValidRegister
+        do { register = try RegisterValidator(today: today()).validate(document) } catch {
+            // The path's pupil is reported as `body.upn` by the shared checks; name it for what it is.
+            let errors = error.errors.map { error in
+                error.location == "body.upn" ? FieldError(location: "path.upn", value: error.value, reason: error.reason) : error
+            }
+            return try json(.unprocessableContent, Refused(error: "the change was refused", errors: errors), context: context)
+        }
+        guard principal.mayWrite(school: register.school.value) else {
+            return try json(.forbidden, Refused(error: "this token may not amend registers for school \(register.school.value)", errors: []), context: context)
+        }
+        let logger = self.logger
+        let counts = try await postgres.withTransaction(logger: logger) { connection -> RegisterCounts? in
+            let mark = register.marks[0]
+            let existing = try await connection.query("""
+                SELECT 1 FROM marks WHERE school_urn = \(register.school.value) AND date = \(register.session.date.iso)::date
+                AND session = \(register.session.half.rawValue) AND upn = \(mark.upn.value) FOR UPDATE
+                """, logger: logger)
+            var found = false
+            for try await _ in existing { found = true }
+            guard found else { return nil }
+            return try await RegisterStore.record(register, on: connection, logger: logger)
+        }
+        guard let counts else {
+            return try json(.notFound, Refused(error: "there is no stored mark for this pupil in this session to amend", errors: []), context: context)
+        }
+        return try json(.ok, Accepted(registers: 1, accepted: counts.accepted, unchanged: counts.unchanged, amended: counts.amended), context: context)
     }
 
     func submit(_ request: Request, context: BasicRequestContext) async throws -> Response {
