@@ -1,0 +1,44 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+@testable import RegisterIngest
+import TestSupport
+import Testing
+
+@Suite("register-ingest token create, end to end through the built binary", .timeLimit(.minutes(2)))
+struct TokenCommandTests {
+    @Test func argumentsAreParsedStrictly() throws {
+        #expect(try TokenCommand.scope(from: []) == nil)
+        #expect(try TokenCommand.scope(from: ["token", "create", "--la"]) == .localAuthority)
+        #expect(try TokenCommand.scope(from: ["token", "create", "--school", "100000"]) == .school("100000"))
+        #expect(throws: TokenCommand.UsageError.self) { try TokenCommand.scope(from: ["token", "create", "--school", "12"]) }
+        #expect(throws: TokenCommand.UsageError.self) { try TokenCommand.scope(from: ["token", "list"]) }
+    }
+
+    @Test func aCreatedSchoolTokenSubmitsItsOwnSchoolOnly() async throws {
+        let own = String(Int.random(in: 900_000...999_999)), other = String(Int.random(in: 800_000...899_999))
+        let env = TestEnvironment.serviceEnvironment()
+        let (create, out, _) = try ServiceBinary.launch("register-ingest", arguments: ["token", "create", "--school", own], environment: env)
+        #expect(await ServiceBinary.waitForExit(create, seconds: 30))
+        #expect(create.terminationStatus == 0)
+        let token = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(token.count >= 40)
+
+        let port = ServiceBinary.freePort()
+        let (service, _, _) = try ServiceBinary.launch("register-ingest", environment: env.merging(["HTTP_PORT": String(port)]) { $1 })
+        defer { if service.isRunning { service.terminate() } }
+        #expect(try await ServiceBinary.waitUntilReady(port: port, process: service) == 200)
+
+        func post(_ school: String) async -> Int? {
+            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/registers")!)
+            request.httpMethod = "POST"
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+            request.httpBody = Data(#"{"schoolUrn": "\#(school)", "date": "2026-09-07", "session": "AM", "marks": [{"upn": "\#(upn(1))", "code": "/"}]}"#.utf8)
+            return await ServiceBinary.status(of: request)?.0
+        }
+        #expect(await post(own) == 200)
+        #expect(await post(other) == 403)
+    }
+}
