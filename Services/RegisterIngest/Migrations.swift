@@ -29,5 +29,17 @@ enum Migrations {
             )
             """,
         ]),
+        Migration(version: 3, name: "roster", statements: [
+            """
+            CREATE TABLE pupils (
+                school_urn text NOT NULL,
+                upn text NOT NULL,
+                profile_json text NOT NULL,
+                contacts_json text NOT NULL,
+                updated_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (school_urn, upn)
+            )
+            """,
+        ]),
     ]
 }

@@ -24,7 +24,11 @@ extension RegisterIngest {
                 authenticator: IngestAuthenticator(connectorToken: connectorToken, postgres: context.postgres, logger: context.logger),
                 postgres: context.postgres, logger: context.logger, maximumBodyBytes: maximumBody,
                 today: { SchoolDate.today(inTimeZone: "Europe/London") })
-            return ServiceComponents(services: [producer, relay], routes: routes.add(to:))
+            let roster = RosterRoutes(registers: routes)
+            return ServiceComponents(services: [producer, relay], routes: { router in
+                routes.add(to: router)
+                roster.add(to: router)
+            })
         })
 }
 

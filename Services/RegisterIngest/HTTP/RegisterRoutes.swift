@@ -22,6 +22,8 @@ struct RegisterRoutes: Sendable {
         var accepted: Int
         var unchanged: Int
         var amended: Int
+        /// Pupils marked here whom the school's roster does not list: send the roster.
+        var unknownPupils: [String] = []
     }
 
     struct Refused: ResponseEncodable {
@@ -132,18 +134,23 @@ struct RegisterRoutes: Sendable {
         }
 
         let logger = self.logger
-        let counts = try await postgres.withTransaction(logger: logger) { connection in
+        let (counts, unknown) = try await postgres.withTransaction(logger: logger) { connection in
             var total = RegisterCounts()
-            for register in registers { total = total + (try await RegisterStore.record(register, on: connection, logger: logger)) }
-            return total
+            var unknown: Set<String> = []
+            for register in registers {
+                total = total + (try await RegisterStore.record(register, on: connection, logger: logger))
+                unknown.formUnion(try await RosterStore.unknown(register.marks.map(\.upn.value), school: register.school.value, on: connection, logger: logger))
+            }
+            return (total, unknown)
         }
         logger.info("registers stored", metadata: [
             "registers": "\(registers.count)", "accepted": "\(counts.accepted)", "unchanged": "\(counts.unchanged)", "amended": "\(counts.amended)",
         ])
-        return try json(.ok, Accepted(registers: registers.count, accepted: counts.accepted, unchanged: counts.unchanged, amended: counts.amended), context: context)
+        return try json(.ok, Accepted(registers: registers.count, accepted: counts.accepted, unchanged: counts.unchanged, amended: counts.amended,
+                                      unknownPupils: unknown.sorted()), context: context)
     }
 
-    private func json(_ status: HTTPResponse.Status, _ value: some ResponseEncodable, context: BasicRequestContext) throws -> Response {
+    func json(_ status: HTTPResponse.Status, _ value: some ResponseEncodable, context: BasicRequestContext) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return Response(status: status, headers: [.contentType: "application/json"],

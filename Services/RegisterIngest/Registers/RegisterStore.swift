@@ -23,8 +23,6 @@ struct RegisterCounts: Sendable, Equatable, Codable {
 /// Stores registers under the natural key (school, date, session, pupil) and queues their events in the
 /// same transaction: one `MarksRecorded` for the new marks and one `MarksAmended` for changed codes.
 enum RegisterStore {
-    static let source = "register-ingest"
-
     /// Call inside a transaction. One statement writes the whole register, whatever its size.
     static func record(_ register: ValidRegister, on connection: PostgresConnection, logger: Logger) async throws -> RegisterCounts {
         let school = register.school.value
@@ -69,20 +67,14 @@ enum RegisterStore {
         }
         var events: [OutboxMessage] = []
         if !recorded.isEmpty {
-            events.append(try outboxMessage(MarksRecorded.type, version: MarksRecorded.version, school: school,
+            events.append(try IngestEvents.outboxMessage(MarksRecorded.type, version: MarksRecorded.version, topic: TopicCatalogue.attendanceMarks.name, school: school,
                                             data: MarksRecorded(schoolUrn: school, date: date, session: session, marks: recorded)))
         }
         if !amendments.isEmpty {
-            events.append(try outboxMessage(MarksAmended.type, version: MarksAmended.version, school: school,
+            events.append(try IngestEvents.outboxMessage(MarksAmended.type, version: MarksAmended.version, topic: TopicCatalogue.attendanceMarks.name, school: school,
                                             data: MarksAmended(schoolUrn: school, date: date, session: session, amendments: amendments)))
         }
         try await Outbox.enqueue(events, on: connection, logger: logger)
         return counts
-    }
-
-    static func outboxMessage<Payload: Codable & Sendable>(_ type: String, version: Int, school: String, data: Payload) throws -> OutboxMessage {
-        let envelope = EventEnvelope(type: type, schemaVersion: version, source: source, key: school, data: data)
-        return OutboxMessage(eventID: envelope.id, topic: TopicCatalogue.attendanceMarks.name, key: school,
-                             payload: ByteBuffer(bytes: try EventCodec.encode(envelope)))
     }
 }

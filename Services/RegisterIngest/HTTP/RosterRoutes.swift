@@ -1,0 +1,53 @@
+import AttendanceDomain
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+
+/// `PUT /v1/schools/{urn}/pupils`: the school's roster. Listed pupils are added or updated; a pupil who
+/// left is sent with a leaving date (pupils missing from the list are kept). All or nothing: any
+/// error refuses the whole roster with every error found. Contact details never appear in errors or logs.
+struct RosterRoutes: Sendable {
+    let registers: RegisterRoutes
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.put("/v1/schools/:urn/pupils") { request, context in
+            try await replace(request, context: context)
+        }
+    }
+
+    func replace(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        guard let principal = try await registers.authenticator.principal(authorization: request.headers[.authorization]) else {
+            return try registers.json(.unauthorized, RegisterRoutes.Refused(error: "a valid bearer token is required", errors: []), context: context)
+        }
+        let rawSchool = context.parameters.get("urn") ?? ""
+        let school: URN
+        do { school = try URN(parsing: rawSchool) } catch {
+            return try registers.json(.unprocessableContent, RegisterRoutes.Refused(
+                error: "the roster was refused; nothing was stored", errors: [FieldError(location: "path.urn", value: rawSchool, reason: error.description)]), context: context)
+        }
+        guard principal.mayWrite(school: school.value) else {
+            return try registers.json(.forbidden, RegisterRoutes.Refused(error: "this token may not send the roster of school \(school.value)", errors: []), context: context)
+        }
+        var request = request
+        let body = try await request.collectBody(upTo: registers.maximumBodyBytes)
+        let entries: [RosterEntry]
+        do {
+            let document: RosterDocument
+            do { document = try JSONDecoder().decode(RosterDocument.self, from: Data(body.readableBytesView)) } catch {
+                throw RegisterRejected(errors: [FieldError(location: "body", value: nil, reason: "not a JSON roster: \(RegisterRoutes.describe(error))")])
+            }
+            entries = try RosterValidator(today: registers.today()).validate(document, school: school)
+        } catch let rejected as RegisterRejected {
+            return try registers.json(.unprocessableContent, RegisterRoutes.Refused(error: "the roster was refused; nothing was stored", errors: rejected.errors), context: context)
+        }
+        let logger = registers.logger
+        let counts = try await registers.postgres.withTransaction(logger: logger) { connection in
+            try await RosterStore.store(entries, school: school.value, on: connection, logger: logger)
+        }
+        logger.info("roster stored", metadata: ["school": "\(school.value)", "pupils": "\(counts.pupils)", "profiles.changed": "\(counts.profilesChanged)"])
+        return try registers.json(.ok, counts, context: context)
+    }
+}
+
+extension RosterStore.Counts: ResponseEncodable {}

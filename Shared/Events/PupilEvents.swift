@@ -1,0 +1,115 @@
+/// A pupil as the roster describes them, for the detector's cohorts and the pathway's referrals.
+/// No contact details: those travel on `pupils.contacts`, to the notification service alone.
+public struct PupilProfile: Codable, Sendable, Equatable {
+    public struct Flags: Codable, Sendable, Equatable {
+        public var childLookedAfter = false
+        public var previouslyLookedAfter = false
+        public var senSupport = false
+        public var ehcPlan = false
+        public var freeSchoolMeals = false
+        public var childInNeed = false
+        public var childProtectionPlan = false
+        public var hasSocialWorker = false
+        public init() {}
+
+        // A flag left out means false: MIS exports often send only the flags that are set.
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            func flag(_ key: CodingKeys) throws -> Bool { try container.decodeIfPresent(Bool.self, forKey: key) ?? false }
+            childLookedAfter = try flag(.childLookedAfter)
+            previouslyLookedAfter = try flag(.previouslyLookedAfter)
+            senSupport = try flag(.senSupport)
+            ehcPlan = try flag(.ehcPlan)
+            freeSchoolMeals = try flag(.freeSchoolMeals)
+            childInNeed = try flag(.childInNeed)
+            childProtectionPlan = try flag(.childProtectionPlan)
+            hasSocialWorker = try flag(.hasSocialWorker)
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case childLookedAfter, previouslyLookedAfter, senSupport, ehcPlan, freeSchoolMeals, childInNeed, childProtectionPlan, hasSocialWorker
+        }
+    }
+
+    public var upn: String
+    public var schoolUrn: String
+    public var forename: String
+    public var surname: String
+    public var dateOfBirth: String
+    /// `N1`, `N2`, `R`, or `1` to `14`.
+    public var yearGroup: String
+    public var admissionDate: String
+    public var leavingDate: String?
+    public var flags: Flags
+    /// Links siblings across schools.
+    public var familyId: String?
+
+    public init(upn: String, schoolUrn: String, forename: String, surname: String, dateOfBirth: String, yearGroup: String,
+                admissionDate: String, leavingDate: String?, flags: Flags, familyId: String?) {
+        self.upn = upn
+        self.schoolUrn = schoolUrn
+        self.forename = forename
+        self.surname = surname
+        self.dateOfBirth = dateOfBirth
+        self.yearGroup = yearGroup
+        self.admissionDate = admissionDate
+        self.leavingDate = leavingDate
+        self.flags = flags
+        self.familyId = familyId
+    }
+}
+
+/// Someone to contact about a pupil.
+public struct PupilContact: Codable, Sendable, Equatable {
+    public var name: String
+    public var relationship: String
+    public var parentalResponsibility: Bool
+    public var email: String?
+    public var mobile: String?
+    public var preferredLanguage: String?
+    /// `email`, `sms`, `letter` or `in_app`.
+    public var preferredChannel: String?
+
+    public init(name: String, relationship: String, parentalResponsibility: Bool, email: String?, mobile: String?,
+                preferredLanguage: String?, preferredChannel: String?) {
+        self.name = name
+        self.relationship = relationship
+        self.parentalResponsibility = parentalResponsibility
+        self.email = email
+        self.mobile = mobile
+        self.preferredLanguage = preferredLanguage
+        self.preferredChannel = preferredChannel
+    }
+}
+
+/// On `pupils.profiles`: the profiles a roster upload added or changed.
+public struct PupilProfilesUpdated: Codable, Sendable, Equatable {
+    public static let type = "pupils.profiles-updated"
+    public static let version = 1
+    public var schoolUrn: String
+    public var pupils: [PupilProfile]
+    public init(schoolUrn: String, pupils: [PupilProfile]) {
+        self.schoolUrn = schoolUrn
+        self.pupils = pupils
+    }
+}
+
+/// On `pupils.contacts`: the contacts a roster upload added or changed, for the notification service.
+public struct PupilContactsUpdated: Codable, Sendable, Equatable {
+    public static let type = "pupils.contacts-updated"
+    public static let version = 1
+    public struct Entry: Codable, Sendable, Equatable {
+        public var upn: String
+        public var contacts: [PupilContact]
+        public init(upn: String, contacts: [PupilContact]) {
+            self.upn = upn
+            self.contacts = contacts
+        }
+    }
+    public var schoolUrn: String
+    public var pupils: [Entry]
+    public init(schoolUrn: String, pupils: [Entry]) {
+        self.schoolUrn = schoolUrn
+        self.pupils = pupils
+    }
+}
