@@ -1,4 +1,5 @@
 import AttendanceDomain
+import Events
 import Foundation
 import Messaging
 import ServiceRuntime
@@ -8,7 +9,8 @@ extension RegisterIngest {
     /// register-ingest owns the PostgreSQL schema `register_ingest`; its HTTP port defaults to 8081.
     ///
     /// Its own variables: `INGEST_CONNECTOR_TOKEN` (optional: an LA connector token accepted without being
-    /// stored, for the demo and the tests), `INGEST_MAX_BODY_BYTES` (default 8 MiB).
+    /// stored, for the demo and the tests), `INGEST_MAX_BODY_BYTES` (default 8 MiB), `INGEST_CONSUMER_GROUP`
+    /// (the consumer group reading `mis.registers`, default `register-ingest`).
     static let descriptor = ServiceDescriptor(
         name: "register-ingest",
         schema: "register_ingest",
@@ -25,7 +27,14 @@ extension RegisterIngest {
                 postgres: context.postgres, logger: context.logger, maximumBodyBytes: maximumBody,
                 today: { SchoolDate.today(inTimeZone: "Europe/London") })
             let roster = RosterRoutes(registers: routes)
-            return ServiceComponents(services: [producer, relay], routes: { router in
+            let group = env.string("INGEST_CONSUMER_GROUP", default: "register-ingest")
+            let feed = MisRegisterConsumer(
+                consumer: try KafkaConsumer(
+                    configuration: KafkaConsumerConfiguration(client: context.configuration.kafka, groupID: group, topics: [TopicCatalogue.misRegisters.name]),
+                    logger: context.logger),
+                deadLetters: DeadLetterQueue(producer: producer, consumerGroup: group, logger: context.logger),
+                postgres: context.postgres, logger: context.logger, today: routes.today)
+            return ServiceComponents(services: [producer, relay, feed], routes: { router in
                 routes.add(to: router)
                 roster.add(to: router)
             })
