@@ -18,6 +18,9 @@ public struct ServiceConfiguration: Sendable {
     public var postgres: PostgresSettings
     /// `KAFKA_BOOTSTRAP_SERVERS` (required), `KAFKA_CLIENT_ID` (default: the service name).
     public var kafka: KafkaConfiguration
+    /// `KAFKA_DELIVERY_TIMEOUT_MS`: how long a produced message may wait for the broker's acknowledgement
+    /// before the send fails and is retried from the outbox (default 30000).
+    public var kafkaDeliveryTimeout: Duration
     /// `STARTUP_TIMEOUT_SECONDS`: how long to keep retrying PostgreSQL at start-up before giving up (default 60).
     public var startupTimeout: Duration
 
@@ -41,6 +44,7 @@ public struct ServiceConfiguration: Sendable {
         kafka = KafkaConfiguration(
             bootstrapServers: try env.hostPortList("KAFKA_BOOTSTRAP_SERVERS", expected: "host:port[,host:port...] of the Kafka brokers"),
             clientID: env.string("KAFKA_CLIENT_ID", default: service.name))
+        kafkaDeliveryTimeout = .milliseconds(try env.int("KAFKA_DELIVERY_TIMEOUT_MS", default: 30_000, range: 1_000...900_000, expected: "milliseconds from 1000 to 900000"))
         startupTimeout = .seconds(try env.int("STARTUP_TIMEOUT_SECONDS", default: 60, range: 1...3600, expected: "seconds from 1 to 3600"))
     }
 }
