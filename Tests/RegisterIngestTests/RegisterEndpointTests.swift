@@ -24,7 +24,9 @@ struct RegisterEndpointTests {
         let real = RegisterIngest.descriptor
         let descriptor = ServiceDescriptor(name: real.name, schema: schema, defaultHTTPPort: real.defaultHTTPPort,
                                            migrations: real.migrations, components: real.components)
-        let env = TestEnvironment.serviceEnvironment(overrides: ["INGEST_CONNECTOR_TOKEN": Self.token].merging(extraEnvironment) { $1 })
+        // A consumer group of its own: instances of other tests must not rebalance this one.
+        let own = ["INGEST_CONNECTOR_TOKEN": Self.token, "INGEST_CONSUMER_GROUP": "ingest-test-\(UUID())"]
+        let env = TestEnvironment.serviceEnvironment(overrides: own.merging(extraEnvironment) { $1 })
         let configuration = try ServiceConfiguration(environment: env, service: descriptor)
         let app = try ServiceApplication.make(descriptor, configuration: configuration, environment: env, logger: TestEnvironment.logger,
                                               registry: PrometheusCollectorRegistry())

@@ -30,18 +30,28 @@ final class MisRegisterConsumer: Service, Sendable {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let batch = try await consumer.nextBatch()
             guard !batch.messages.isEmpty else { continue }
-            // Retry the same batch until it is stored: nothing is committed past a failure.
-            while true {
+            // Retry the batch until it is stored (nothing is committed past a failure), or until shutdown:
+            // then it is not committed and is delivered again, which storing idempotently makes harmless.
+            var stored = false
+            while !stored && !Task.isShuttingDownGracefully && !Task.isCancelled {
                 do {
                     try await process(batch.messages)
-                    try await consumer.commit(batch)
-                    break
+                    stored = true
                 } catch let error as KafkaError where error.isFatal {
                     throw error
                 } catch {
                     logger.warning("mis.registers batch not stored yet; retrying", metadata: ["error": "\(String(reflecting: error))"])
-                    try await Task.sleep(for: .seconds(1))
+                    try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
                 }
+            }
+            guard stored else { break }
+            do {
+                try await consumer.commit(batch)
+            } catch let error where error.isFatal {
+                throw error
+            } catch {
+                // A rebalance took the partitions away: their next owner gets the batch again.
+                logger.info("mis.registers commit refused; the batch will be delivered again", metadata: ["error": "\(error)"])
             }
         }
         await consumer.close()
