@@ -31,22 +31,15 @@ public enum KafkaAdmin {
             rd_kafka_AdminOptions_set_operation_timeout(options, Int32(clamping: timeout.milliseconds), &errorText, errorText.count)
             rd_kafka_AdminOptions_set_request_timeout(options, Int32(clamping: timeout.milliseconds), &errorText, errorText.count)
             rd_kafka_CreateTopics(handle.pointer, &newTopics, newTopics.count, options, queue)
-            // Blocks this dedicated thread until the result event arrives.
-            guard let event = rd_kafka_queue_poll(queue, Int32(clamping: timeout.milliseconds + 1000)) else {
-                throw KafkaError.from(RD_KAFKA_RESP_ERR__TIMED_OUT, context: "create topics")
+            let results = try topicResults(on: queue, timeout: timeout + .seconds(1), context: "create topics") { event in
+                rd_kafka_event_CreateTopics_result(event).map { result in
+                    var count = 0
+                    return (rd_kafka_CreateTopics_result_topics(result, &count), count)
+                }
             }
-            defer { rd_kafka_event_destroy(event) }
-            let code = rd_kafka_event_error(event)
-            guard code == RD_KAFKA_RESP_ERR_NO_ERROR, let result = rd_kafka_event_CreateTopics_result(event) else {
-                throw KafkaError.from(code, context: "create topics")
-            }
-            var count = 0
-            let results = rd_kafka_CreateTopics_result_topics(result, &count)
             var outcomes: [String: TopicOutcome] = [:]
-            for index in 0..<count {
-                let topicResult = results![index]
-                let name = String(cString: rd_kafka_topic_result_name(topicResult))
-                switch rd_kafka_topic_result_error(topicResult) {
+            for (name, error) in results {
+                switch error {
                 case RD_KAFKA_RESP_ERR_NO_ERROR: outcomes[name] = .created
                 case RD_KAFKA_RESP_ERR_TOPIC_ALREADY_EXISTS: outcomes[name] = .alreadyExisted
                 case let failure: throw KafkaError.from(failure, context: "create topic \(name)")
@@ -67,22 +60,34 @@ public enum KafkaAdmin {
             let queue = rd_kafka_queue_new(handle.pointer)
             defer { rd_kafka_queue_destroy(queue) }
             rd_kafka_DeleteTopics(handle.pointer, &deletions, deletions.count, nil, queue)
-            guard let event = rd_kafka_queue_poll(queue, Int32(clamping: timeout.milliseconds)) else {
-                throw KafkaError.from(RD_KAFKA_RESP_ERR__TIMED_OUT, context: "delete topics")
-            }
-            defer { rd_kafka_event_destroy(event) }
-            let code = rd_kafka_event_error(event)
-            guard code == RD_KAFKA_RESP_ERR_NO_ERROR, let result = rd_kafka_event_DeleteTopics_result(event) else {
-                throw KafkaError.from(code, context: "delete topics")
-            }
-            var count = 0
-            let results = rd_kafka_DeleteTopics_result_topics(result, &count)
-            for index in 0..<count {
-                let failure = rd_kafka_topic_result_error(results![index])
-                guard failure == RD_KAFKA_RESP_ERR_NO_ERROR || failure == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART else {
-                    throw KafkaError.from(failure, context: "delete topic \(String(cString: rd_kafka_topic_result_name(results![index])))")
+            let results = try topicResults(on: queue, timeout: timeout, context: "delete topics") { event in
+                rd_kafka_event_DeleteTopics_result(event).map { result in
+                    var count = 0
+                    return (rd_kafka_DeleteTopics_result_topics(result, &count), count)
                 }
             }
+            for (name, failure) in results where failure != RD_KAFKA_RESP_ERR_NO_ERROR && failure != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART {
+                throw KafkaError.from(failure, context: "delete topic \(name)")
+            }
+        }
+    }
+
+    /// Waits (blocking this dedicated thread) for an admin request's result event and returns each
+    /// topic's name and outcome. `topics` reads the per-topic results out of the event.
+    private static func topicResults(
+        on queue: OpaquePointer?, timeout: Duration, context: String,
+        topics: (OpaquePointer) -> (UnsafeMutablePointer<OpaquePointer?>?, Int)?
+    ) throws(KafkaError) -> [(name: String, error: rd_kafka_resp_err_t)] {
+        guard let event = rd_kafka_queue_poll(queue, Int32(clamping: timeout.milliseconds)) else {
+            throw KafkaError.from(RD_KAFKA_RESP_ERR__TIMED_OUT, context: context)
+        }
+        defer { rd_kafka_event_destroy(event) }  // the results below live in the event
+        let code = rd_kafka_event_error(event)
+        guard code == RD_KAFKA_RESP_ERR_NO_ERROR, let (list, count) = topics(event), let list else {
+            throw KafkaError.from(code, context: context)
+        }
+        return (0..<count).map { index in
+            (String(cString: rd_kafka_topic_result_name(list[index])), rd_kafka_topic_result_error(list[index]))
         }
     }
 }
