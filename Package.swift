@@ -34,6 +34,7 @@ let package = Package(
         .executable(name: "notification", targets: ["NotificationService"]),
         .executable(name: "meeting-scheduler", targets: ["MeetingScheduler"]),
         .executable(name: "messaging-benchmark", targets: ["MessagingBenchmark"]),
+        .executable(name: "ingest-benchmark", targets: ["IngestBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
@@ -44,6 +45,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.25.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.9.0"..<"5.0.0"),
+        // Benchmarks and the demo's feed post over HTTP; HummingbirdTesting builds it for the tests anyway.
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.20.0"),
     ],
     targets: [
         // MARK: Shared libraries
@@ -110,6 +113,28 @@ let package = Package(
             path: "Tests/Benchmarks/MessagingBenchmark",
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "BenchmarkSupport",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/Benchmarks/BenchmarkSupport",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "IngestBenchmark",
+            dependencies: [
+                "BenchmarkSupport", "AttendanceDomain", "Events", "Messaging",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/Benchmarks/IngestBenchmark",
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Tests
         .target(
@@ -154,6 +179,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/RegisterIngestTests",
             swiftSettings: swiftSettings

@@ -42,13 +42,3 @@ extension RegisterIngest {
             })
         })
 }
-
-extension SchoolDate {
-    /// Today's calendar date in a time zone.
-    static func today(inTimeZone identifier: String) -> SchoolDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: identifier) ?? .gmt
-        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
-        return SchoolDate(year: parts.year!, month: parts.month!, day: parts.day!)!
-    }
-}

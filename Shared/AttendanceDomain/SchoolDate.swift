@@ -1,3 +1,4 @@
+import Foundation
 /// A calendar date without a time zone: the day a register was taken.
 ///
 /// Stored as days since 1970-01-01 so that comparisons and week arithmetic are integer operations.
@@ -103,5 +104,15 @@ public struct SchoolDate: Sendable, Hashable, Comparable, Codable, CustomStringC
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
         return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+}
+
+extension SchoolDate {
+    /// Today's calendar date in a time zone (schools in England: `Europe/London`).
+    public static func today(inTimeZone identifier: String) -> SchoolDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: identifier) ?? .gmt
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
+        return SchoolDate(year: parts.year!, month: parts.month!, day: parts.day!)!
     }
 }

@@ -1,4 +1,5 @@
 import Logging
+import Storage
 
 /// Reads typed settings from environment variables. Each read names the variable and what it expects,
 /// so that a bad value stops start-up with one clear line (``ConfigurationError``).
@@ -45,6 +46,15 @@ public struct EnvironmentReader: Sendable {
             throw malformed(name, value, expected: "one of " + options.keys.sorted().joined(separator: ", "))
         }
         return chosen
+    }
+
+    /// A PostgreSQL identifier: lower-case letters, digits and `_`, not starting with a digit, at most 63 characters.
+    public func identifier(_ name: String, default fallback: String) throws(ConfigurationError) -> String {
+        guard let value = raw(name) else { return fallback }
+        guard (try? SQLIdentifier(value)) != nil else {
+            throw malformed(name, value, expected: "lower-case letters, digits and _, not starting with a digit, at most 63 characters")
+        }
+        return value
     }
 
     /// `host:port[,host:port...]`.

@@ -37,7 +37,7 @@ public enum ServiceApplication {
             configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: descriptor.name),
             services: [postgres] + components.services,
             logger: logger)
-        let migrator = SchemaMigrator(schema: descriptor.schema, migrations: descriptor.migrations)
+        let migrator = SchemaMigrator(schema: configuration.postgres.schema, migrations: descriptor.migrations)
         let deadline = configuration.startupTimeout
         app.beforeServerStarts {
             try await applyMigrations(migrator, client: postgres, logger: logger, giveUpAfter: deadline)

@@ -14,7 +14,8 @@ public struct ServiceConfiguration: Sendable {
     /// `LOG_FORMAT`: json (one object per line, the default) or text.
     public var logFormat: LogFormat
     /// `POSTGRES_HOST` (required), `POSTGRES_PORT` (5432), `POSTGRES_USER` (required), `POSTGRES_PASSWORD`
-    /// (required), `POSTGRES_DATABASE` (required), `POSTGRES_POOL_SIZE` (10).
+    /// (required), `POSTGRES_DATABASE` (required), `POSTGRES_POOL_SIZE` (10), `POSTGRES_SCHEMA` (the service's own,
+    /// for example `register_ingest`; benchmarks and process tests give each run its own).
     public var postgres: PostgresSettings
     /// `KAFKA_BOOTSTRAP_SERVERS` (required), `KAFKA_CLIENT_ID` (default: the service name).
     public var kafka: KafkaConfiguration
@@ -39,7 +40,7 @@ public struct ServiceConfiguration: Sendable {
             user: try env.string("POSTGRES_USER", expected: "the PostgreSQL user name"),
             password: try env.string("POSTGRES_PASSWORD", expected: "the PostgreSQL user's password"),
             database: try env.string("POSTGRES_DATABASE", expected: "the PostgreSQL database name"),
-            schema: service.schema,
+            schema: try env.identifier("POSTGRES_SCHEMA", default: service.schema),
             maximumConnections: try env.int("POSTGRES_POOL_SIZE", default: 10, range: 1...200, expected: "a number of connections from 1 to 200"))
         kafka = KafkaConfiguration(
             bootstrapServers: try env.hostPortList("KAFKA_BOOTSTRAP_SERVERS", expected: "host:port[,host:port...] of the Kafka brokers"),

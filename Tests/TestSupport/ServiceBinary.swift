@@ -27,6 +27,20 @@ public enum ServiceBinary {
         return (process, out, err)
     }
 
+    /// Runs a long-lived service with its output in a log file (a pipe nobody reads would fill and block it).
+    public static func launchLogged(_ name: String, environment: [String: String]) throws -> (process: Process, log: URL) {
+        let process = Process()
+        process.executableURL = try url(name)
+        process.environment = environment
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(8)).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return (process, log)
+    }
+
     /// The HTTP status of a request, or nil when nothing answers.
     public static func status(of request: URLRequest) async -> (Int, Data)? {
         var request = request
