@@ -44,6 +44,10 @@ public final class OutboxRelay: Service, Sendable {
             do {
                 let outcome = try await relayOnce()
                 pause = outcome.failed > 0 ? failureBackoff : (outcome.published == 0 ? idleInterval : nil)
+            } catch where sqlState(of: error) == "42P01" {
+                // The relay starts with the service, before its migrations have created the outbox.
+                logger.debug("outbox not created yet; waiting for the migrations")
+                pause = idleInterval
             } catch {
                 logger.warning("outbox relay round failed", metadata: ["error": "\(String(reflecting: error))"])
                 pause = failureBackoff
