@@ -82,7 +82,8 @@ let package = Package(
         .target(
             name: "ServiceRuntime",
             dependencies: [
-                "Messaging", "Storage",
+                "AttendanceDomain", "Messaging", "Storage",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -97,10 +98,7 @@ let package = Package(
         ),
 
         // MARK: Services
-        service("RegisterIngest", extra: [
-            .product(name: "Crypto", package: "swift-crypto"),
-            .product(name: "NIOCore", package: "swift-nio"),
-        ]),
+        service("RegisterIngest", extra: [.product(name: "NIOCore", package: "swift-nio")]),
         service("AbsenceDetector"),
         service("PathwayCoordinator"),
         service("NotificationService"),

@@ -25,7 +25,7 @@ extension RegisterIngest {
             let producer = try KafkaProducer(configuration: producerConfiguration, logger: context.logger)
             let relay = OutboxRelay(client: context.postgres, producer: producer, logger: context.logger)
             let routes = RegisterRoutes(
-                authenticator: IngestAuthenticator(connectorToken: connectorToken, postgres: context.postgres, logger: context.logger),
+                authenticator: BearerTokenAuthenticator(environmentToken: connectorToken, postgres: context.postgres, logger: context.logger),
                 postgres: context.postgres, logger: context.logger, maximumBodyBytes: maximumBody,
                 today: { SchoolDate.today(inTimeZone: "Europe/London") })
             let roster = RosterRoutes(registers: routes)

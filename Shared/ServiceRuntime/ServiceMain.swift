@@ -9,6 +9,34 @@ public enum ServiceMain {
     /// Exit status for a configuration error (a missing or malformed environment variable).
     public static let configurationErrorStatus: Int32 = 78  // EX_CONFIG
 
+    /// A command besides serving, such as `absence-detector rebuild`: gets the arguments after its name.
+    public typealias Command = @Sendable (_ arguments: [String], _ environment: [String: String]) async throws -> Void
+
+    /// The entry point of a service binary: no arguments serves; `token create ...` makes an access token
+    /// (``TokenCommand``); `commands` are the service's own. A wrong command line exits 64 with one line.
+    public static func main(_ descriptor: ServiceDescriptor, commands: [String: Command] = [:]) async -> Never {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let environment = ProcessInfo.processInfo.environment
+        guard let name = arguments.first else { await run(descriptor, environment: environment) }
+        func fail(_ error: any Error) -> Never {
+            FileHandle.standardError.write(Data("\(descriptor.name): \(error)\n".utf8))
+            exit(error is CommandLineError ? 64 : 1)
+        }
+        do {
+            if let scope = try TokenCommand.scope(from: arguments, service: descriptor.name) {
+                try await TokenCommand.run(scope, descriptor: descriptor, environment: environment)
+            } else if let command = commands[name] {
+                try await command(Array(arguments.dropFirst()), environment)
+            } else {
+                let known = (["token create (--school URN | --la)"] + commands.keys.sorted()).joined(separator: ", ")
+                throw CommandLineError(message: "unknown command \(arguments.joined(separator: " ")); commands: \(known), or none to serve")
+            }
+        } catch {
+            fail(error)
+        }
+        exit(0)
+    }
+
     public static func run(_ descriptor: ServiceDescriptor, environment: [String: String] = ProcessInfo.processInfo.environment) async -> Never {
         let configuration: ServiceConfiguration
         do {

@@ -37,4 +37,20 @@ public enum StandardTables {
         )
         """,
     ])
+
+    /// The bearer tokens a service's API accepts, stored as SHA-256 hashes: a school's (that school only)
+    /// or the LA's. Services with an API list it after ``migration`` with their next version number.
+    public static func accessTokens(version: Int) -> Migration {
+        Migration(version: version, name: "access tokens", statements: [
+            """
+            CREATE TABLE access_tokens (
+                token_sha256 text PRIMARY KEY,
+                school_urn text,
+                la_wide boolean NOT NULL DEFAULT false,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                CHECK (la_wide OR school_urn IS NOT NULL)
+            )
+            """,
+        ])
+    }
 }

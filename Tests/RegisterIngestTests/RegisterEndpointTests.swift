@@ -138,7 +138,7 @@ struct RegisterEndpointTests {
         let own = Self.school(), other = Self.school()
         try await withService { client, postgres, _ in
             try await postgres.query(
-                "INSERT INTO ingest_tokens (token_sha256, school_urn) VALUES (\(IngestAuthenticator.hash("school-token")), \(own))",
+                "INSERT INTO access_tokens (token_sha256, school_urn) VALUES (\(BearerTokenAuthenticator.hash("school-token")), \(own))",
                 logger: TestEnvironment.logger)
             #expect(try await Self.post(client, Self.register(own, marks: [(upn(1), "/")]), token: nil).0 == .unauthorized)
             #expect(try await Self.post(client, Self.register(own, marks: [(upn(1), "/")]), token: "wrong").0 == .unauthorized)

@@ -2,18 +2,18 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-@testable import RegisterIngest
+import ServiceRuntime
 import TestSupport
 import Testing
 
 @Suite("register-ingest token create, end to end through the built binary", .timeLimit(.minutes(2)))
 struct TokenCommandTests {
     @Test func argumentsAreParsedStrictly() throws {
-        #expect(try TokenCommand.scope(from: []) == nil)
-        #expect(try TokenCommand.scope(from: ["token", "create", "--la"]) == .localAuthority)
-        #expect(try TokenCommand.scope(from: ["token", "create", "--school", "100000"]) == .school("100000"))
-        #expect(throws: TokenCommand.UsageError.self) { try TokenCommand.scope(from: ["token", "create", "--school", "12"]) }
-        #expect(throws: TokenCommand.UsageError.self) { try TokenCommand.scope(from: ["token", "list"]) }
+        #expect(try TokenCommand.scope(from: [], service: "register-ingest") == nil)
+        #expect(try TokenCommand.scope(from: ["token", "create", "--la"], service: "register-ingest") == .localAuthority)
+        #expect(try TokenCommand.scope(from: ["token", "create", "--school", "100000"], service: "register-ingest") == .school("100000"))
+        #expect(throws: CommandLineError.self) { try TokenCommand.scope(from: ["token", "create", "--school", "12"], service: "register-ingest") }
+        #expect(throws: CommandLineError.self) { try TokenCommand.scope(from: ["token", "list"], service: "register-ingest") }
     }
 
     @Test func aCreatedSchoolTokenSubmitsItsOwnSchoolOnly() async throws {

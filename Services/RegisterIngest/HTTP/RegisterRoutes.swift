@@ -1,3 +1,4 @@
+import ServiceRuntime
 import AttendanceDomain
 import Foundation
 import Hummingbird
@@ -10,7 +11,7 @@ import Storage
 /// whole with every error found (422); a request with any refused register stores nothing, so the
 /// feed can resend it once corrected. Resending what is stored changes nothing.
 struct RegisterRoutes: Sendable {
-    let authenticator: IngestAuthenticator
+    let authenticator: BearerTokenAuthenticator
     let postgres: PostgresClient
     let logger: Logger
     let maximumBodyBytes: Int
@@ -73,7 +74,7 @@ struct RegisterRoutes: Sendable {
             }
             return try json(.unprocessableContent, Refused(error: "the change was refused", errors: errors), context: context)
         }
-        guard principal.mayWrite(school: register.school.value) else {
+        guard principal.mayAccess(school: register.school.value) else {
             return try json(.forbidden, Refused(error: "this token may not amend registers for school \(register.school.value)", errors: []), context: context)
         }
         let logger = self.logger
@@ -129,7 +130,7 @@ struct RegisterRoutes: Sendable {
         guard errors.isEmpty else {
             return try json(.unprocessableContent, Refused(error: "the request was refused; nothing was stored", errors: errors), context: context)
         }
-        if let other = registers.first(where: { !principal.mayWrite(school: $0.school.value) }) {
+        if let other = registers.first(where: { !principal.mayAccess(school: $0.school.value) }) {
             return try json(.forbidden, Refused(error: "this token may not submit registers for school \(other.school.value)", errors: []), context: context)
         }
 

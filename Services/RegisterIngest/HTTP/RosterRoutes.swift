@@ -1,3 +1,4 @@
+import ServiceRuntime
 import AttendanceDomain
 import Foundation
 import Hummingbird
@@ -26,7 +27,7 @@ struct RosterRoutes: Sendable {
             return try registers.json(.unprocessableContent, RegisterRoutes.Refused(
                 error: "the roster was refused; nothing was stored", errors: [FieldError(location: "path.urn", value: rawSchool, reason: error.description)]), context: context)
         }
-        guard principal.mayWrite(school: school.value) else {
+        guard principal.mayAccess(school: school.value) else {
             return try registers.json(.forbidden, RegisterRoutes.Refused(error: "this token may not send the roster of school \(school.value)", errors: []), context: context)
         }
         var request = request
