@@ -1,11 +1,43 @@
+import Events
+import Messaging
 import ServiceRuntime
 import Storage
 
 extension AbsenceDetector {
     /// absence-detector owns the PostgreSQL schema `absence_detector`; its HTTP port defaults to 8082.
+    ///
+    /// Its own variables: `DETECTOR_LA_TOKEN` (optional: an LA token accepted without being stored, for the
+    /// demo and the tests), `DETECTOR_CONSUMER_GROUP` (default `absence-detector`), and the LA's settings
+    /// `DETECTOR_MINIMUM_SESSIONS`, `DETECTOR_PERSISTENT_PERCENT`, `DETECTOR_SEVERE_PERCENT`, `DETECTOR_EMERGING_PERCENT`.
     static let descriptor = ServiceDescriptor(
         name: "absence-detector",
         schema: "absence_detector",
         defaultHTTPPort: 8082,
-        migrations: Migrations.all)
+        migrations: Migrations.all,
+        components: { context in
+            let env = EnvironmentReader(context.environment, secrets: ["POSTGRES_PASSWORD", "DETECTOR_LA_TOKEN"])
+            let settings = try DetectorSettings(environment: env)
+            let group = env.string("DETECTOR_CONSUMER_GROUP", default: "absence-detector")
+            var producerConfiguration = KafkaProducerConfiguration(client: context.configuration.kafka)
+            producerConfiguration.deliveryTimeout = context.configuration.kafkaDeliveryTimeout
+            let producer = try KafkaProducer(configuration: producerConfiguration, logger: context.logger)
+            let relay = OutboxRelay(client: context.postgres, producer: producer, logger: context.logger)
+            var marksConfiguration = KafkaConsumerConfiguration(client: context.configuration.kafka, groupID: group, topics: [TopicCatalogue.attendanceMarks.name])
+            marksConfiguration.maxBatchSize = 2_000
+            let marks = MarksConsumer(
+                consumer: try KafkaConsumer(configuration: marksConfiguration, logger: context.logger),
+                postgres: context.postgres, settings: settings, offsetsGroup: group, logger: context.logger)
+            let profiles = ProfilesConsumer(
+                consumer: try KafkaConsumer(
+                    configuration: KafkaConsumerConfiguration(client: context.configuration.kafka, groupID: group + "-profiles", topics: [TopicCatalogue.pupilProfiles.name]),
+                    logger: context.logger),
+                postgres: context.postgres, logger: context.logger)
+            let authenticator = BearerTokenAuthenticator(environmentToken: env.values["DETECTOR_LA_TOKEN"], postgres: context.postgres, logger: context.logger)
+            let pupils = PupilRoutes(authenticator: authenticator, postgres: context.postgres, settings: settings, logger: context.logger)
+            let summaries = SummaryRoutes(authenticator: authenticator, postgres: context.postgres, settings: settings, logger: context.logger)
+            return ServiceComponents(services: [producer, relay, marks, profiles], routes: { router in
+                pupils.add(to: router)
+                summaries.add(to: router)
+            })
+        })
 }

@@ -3,6 +3,6 @@ import ServiceRuntime
 @main
 struct AbsenceDetector {
     static func main() async {
-        await ServiceMain.run(descriptor)
+        await ServiceMain.main(descriptor, commands: ["rebuild": RebuildCommand.run])
     }
 }

@@ -4,5 +4,57 @@ import Storage
 enum Migrations {
     static let all: [Migration] = [
         StandardTables.migration,
+        StandardTables.accessTokens(version: 2),
+        Migration(version: 3, name: "pupil state, signals and profiles", statements: [
+            """
+            CREATE TABLE pupil_state (
+                school_urn text NOT NULL,
+                upn text NOT NULL,
+                partition integer NOT NULL,
+                sessions bytea NOT NULL,
+                conditions text NOT NULL,
+                conditions_year integer NOT NULL,
+                signalled_spells bytea NOT NULL,
+                academic_year integer NOT NULL,
+                possible_sessions integer NOT NULL,
+                present integer NOT NULL,
+                approved_educational_activity integer NOT NULL,
+                authorised_absence integer NOT NULL,
+                unauthorised_absence integer NOT NULL,
+                not_counted integer NOT NULL,
+                persistent_absence boolean NOT NULL,
+                severe_absence boolean NOT NULL,
+                updated_at timestamptz NOT NULL,
+                PRIMARY KEY (school_urn, upn)
+            )
+            """,
+            "CREATE INDEX pupil_state_by_partition ON pupil_state (partition)",
+            "CREATE INDEX pupil_state_by_upn ON pupil_state (upn)",
+            """
+            CREATE TABLE signals (
+                event_id uuid PRIMARY KEY,
+                school_urn text NOT NULL,
+                upn text NOT NULL,
+                kind text NOT NULL,
+                payload text NOT NULL,
+                created_at timestamptz NOT NULL DEFAULT clock_timestamp()
+            )
+            """,
+            "CREATE INDEX signals_by_pupil ON signals (upn, created_at)",
+            """
+            CREATE TABLE pupil_profiles (
+                school_urn text NOT NULL,
+                upn text NOT NULL,
+                year_group text NOT NULL,
+                sen_support boolean NOT NULL,
+                ehc_plan boolean NOT NULL,
+                free_school_meals boolean NOT NULL,
+                child_looked_after boolean NOT NULL,
+                has_social_worker boolean NOT NULL,
+                updated_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (school_urn, upn)
+            )
+            """,
+        ]),
     ]
 }

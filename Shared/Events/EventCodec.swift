@@ -6,6 +6,19 @@ public enum EventCodec {
         Array(try EventCoding.encoder().encode(envelope))
     }
 
+    /// The envelope's `type` and `id` without decoding its data: a consumer of a topic that carries several
+    /// kinds of event picks the payload type from it.
+    public static func kind(of bytes: some Collection<UInt8>) throws(EventDecodingError) -> (type: String, id: UUID) {
+        do {
+            let head = try EventCoding.decoder().decode(EnvelopeHead.self, from: Data(bytes))
+            return (head.type, head.id)
+        } catch let error as DecodingError {
+            throw EventDecodingError(reason: EventDecodingError.describe(error))
+        } catch {
+            throw EventDecodingError(reason: "unreadable event: \(error)")
+        }
+    }
+
     /// Decodes an envelope, or says in one line what is wrong with the bytes (never their content).
     public static func decode<Payload>(_ type: Payload.Type, from bytes: some Collection<UInt8>) throws(EventDecodingError) -> EventEnvelope<Payload> {
         do {
@@ -45,4 +58,10 @@ public struct EventDecodingError: Error, Sendable, Equatable, CustomStringConver
             return "unreadable event"
         }
     }
+}
+
+/// The fields of an envelope that say what it carries.
+private struct EnvelopeHead: Decodable {
+    var type: String
+    var id: UUID
 }

@@ -152,10 +152,7 @@ struct RegisterRoutes: Sendable {
     }
 
     func json(_ status: HTTPResponse.Status, _ value: some ResponseEncodable, context: BasicRequestContext) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return Response(status: status, headers: [.contentType: "application/json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+        try JSONResponse.make(status, value)
     }
 
     /// The field a JSON decoding error is about, without the content.

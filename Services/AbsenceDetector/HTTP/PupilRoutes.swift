@@ -1,0 +1,87 @@
+import AttendanceDomain
+import Events
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+import ServiceRuntime
+
+/// `GET /v1/pupils/{upn}/attendance`: a pupil's figures, flags, penalty window and last signals. A school
+/// token sees its own pupils only (another school's pupil is 404, as if unknown); an LA token sees all.
+struct PupilRoutes: Sendable {
+    let authenticator: BearerTokenAuthenticator
+    let postgres: PostgresClient
+    let settings: DetectorSettings
+    let logger: Logger
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.get("/v1/pupils/:upn/attendance") { request, context in
+            try await attendance(request, upn: context.parameters.get("upn") ?? "")
+        }
+    }
+
+    struct Attendance: Encodable {
+        struct Window: Encodable {
+            var unauthorisedSessionsInWindow: Int
+            var windowStart: String?
+            var windowEnd: String?
+            var schoolWeeks: Int
+            var threshold: Int
+        }
+        var upn: String
+        var schoolUrn: String
+        var academicYear: String?
+        var latestSession: String?
+        var possibleSessions: Int
+        var present: Int
+        var approvedEducationalActivity: Int
+        var authorisedAbsence: Int
+        var unauthorisedAbsence: Int
+        var notCounted: Int
+        var attendanceRate: Double?
+        var persistentAbsence: Bool
+        var severeAbsence: Bool
+        var band: String
+        var conditions: [String]
+        var penaltyWindow: Window
+        var signals: [AttendanceSignal]
+    }
+
+    func attendance(_ request: Request, upn: String) async throws -> Response {
+        guard let principal = try await authenticator.principal(authorization: request.headers[.authorization]) else {
+            return try JSONResponse.error(.unauthorized, "a valid bearer token is required")
+        }
+        guard (try? UPN(parsing: upn)) != nil else {
+            return try JSONResponse.error(.badRequest, "upn \(upn.prefix(20)): not a valid UPN (13 characters with a check letter)")
+        }
+        let visible = try await PupilStateStore.schools(of: upn, on: postgres, logger: logger).filter(principal.mayAccess(school:))
+        guard let school = visible.first, let pupil = try await PupilStateStore.load(school: school, upn: upn, on: postgres, logger: logger) else {
+            return try JSONResponse.error(.notFound, "no attendance for this pupil at a school you can see")
+        }
+        let figures = pupil.figures
+        let window = SignalRules(settings: settings).penaltyWindow(pupil, endingAt: pupil.history.latest?.session.date ?? SchoolDate(dayNumber: 0))
+        let body = Attendance(
+            upn: upn, schoolUrn: school, academicYear: pupil.currentYear?.description, latestSession: pupil.history.latest?.session.description,
+            possibleSessions: figures.possibleSessions, present: figures.present, approvedEducationalActivity: figures.approvedEducationalActivity,
+            authorisedAbsence: figures.authorisedAbsence, unauthorisedAbsence: figures.unauthorisedAbsence, notCounted: figures.notCounted,
+            attendanceRate: Evidence.rate(figures), persistentAbsence: settings.thresholds.isPersistentAbsence(figures),
+            severeAbsence: settings.thresholds.isSevereAbsence(figures), band: settings.thresholds.band(of: figures).rawValue,
+            conditions: pupil.conditions.map(\.stored).sorted(),
+            penaltyWindow: .init(unauthorisedSessionsInWindow: window.sessions.count, windowStart: pupil.history.latest == nil ? nil : window.start.iso,
+                                 windowEnd: pupil.history.latest == nil ? nil : window.end.iso, schoolWeeks: settings.penaltyWindowWeeks,
+                                 threshold: settings.penaltySessions),
+            signals: try await lastSignals(school: school, upn: upn))
+        return try JSONResponse.make(.ok, body)
+    }
+
+    private func lastSignals(school: String, upn: String, limit: Int = 20) async throws -> [AttendanceSignal] {
+        let rows = try await postgres.query("""
+            SELECT payload FROM signals WHERE upn = \(upn) AND school_urn = \(school) ORDER BY created_at DESC LIMIT \(limit)
+            """, logger: logger)
+        var signals: [AttendanceSignal] = []
+        for try await payload in rows.decode(String.self) {
+            if let signal = try? EventCoding.decoder().decode(AttendanceSignal.self, from: Data(payload.utf8)) { signals.append(signal) }
+        }
+        return signals
+    }
+}

@@ -1,0 +1,135 @@
+import AttendanceDomain
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+import ServiceRuntime
+
+/// `GET /v1/schools/{urn}/summary` (that school's token or an LA token) and `GET /v1/summary` (LA tokens
+/// only): attendance, persistent and severe absence, overall, by year group and by cohort, beside the
+/// national figures. Pupils are judged on their academic year to date once they have the minimum sessions.
+struct SummaryRoutes: Sendable {
+    let authenticator: BearerTokenAuthenticator
+    let postgres: PostgresClient
+    let settings: DetectorSettings
+    let logger: Logger
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.get("/v1/schools/:urn/summary") { request, context in
+            let urn = context.parameters.get("urn") ?? ""
+            guard let principal = try await authenticator.principal(authorization: request.headers[.authorization]) else {
+                return try JSONResponse.error(.unauthorized, "a valid bearer token is required")
+            }
+            guard principal.mayAccess(school: urn) else { return try JSONResponse.error(.forbidden, "this token may not read school \(urn)") }
+            return try JSONResponse.make(.ok, try await summary(school: urn))
+        }
+        router.get("/v1/summary") { request, _ in
+            guard let principal = try await authenticator.principal(authorization: request.headers[.authorization]) else {
+                return try JSONResponse.error(.unauthorized, "a valid bearer token is required")
+            }
+            guard principal == .localAuthority else { return try JSONResponse.error(.forbidden, "the LA summary needs an LA token") }
+            return try JSONResponse.make(.ok, try await summary(school: nil))
+        }
+    }
+
+    struct Rates: Encodable {
+        var pupils = 0
+        var judgedPupils = 0
+        var possibleSessions = 0
+        var attendedSessions = 0
+        var attendanceRate: Double?
+        var absenceRate: Double?
+        var persistentAbsence = 0
+        var persistentAbsenceRate: Double?
+        var severeAbsence = 0
+        var severeAbsenceRate: Double?
+    }
+
+    struct National: Encodable {
+        var source = "DfE, state-funded schools in England"
+        var absenceRate2023to24 = 7.1
+        var persistentAbsenceRate2023to24 = 20.0
+        var severeAbsenceRate2023to24 = 2.3
+        var absenceRate2024to25Provisional = 6.9
+        var persistentAbsenceRate2024to25Provisional = 18.7
+    }
+
+    struct Summary: Encodable {
+        var scope: String
+        var academicYear: String?
+        var minimumPossibleSessions: Int
+        var overall: Rates
+        var byYearGroup: [String: Rates]
+        var byCohort: [String: Rates]
+        var national = National()
+    }
+
+    /// Cohorts by their flag column in `pupil_profiles`.
+    static let cohorts = [
+        ("senSupport", "sen_support"), ("ehcPlan", "ehc_plan"), ("freeSchoolMeals", "free_school_meals"),
+        ("childLookedAfter", "child_looked_after"), ("hasSocialWorker", "has_social_worker"),
+    ]
+
+    func summary(school: String?) async throws -> Summary {
+        let minimum = settings.thresholds.minimumPossibleSessions
+        let year = try await latestYear(school: school)
+        let cohortColumns = Self.cohorts.map { "coalesce(p.\($0.1), false)" }.joined(separator: ", ")
+        // One pass: per pupil of the latest academic year, the figures and the groups it falls in.
+        let rows = try await postgres.query("""
+            SELECT coalesce(p.year_group, 'unknown'), \(unescaped: cohortColumns),
+                   s.possible_sessions, s.present + s.approved_educational_activity, s.persistent_absence, s.severe_absence
+            FROM pupil_state s LEFT JOIN pupil_profiles p USING (school_urn, upn)
+            WHERE s.academic_year = \(year ?? 0) AND (\(school)::text IS NULL OR s.school_urn = \(school))
+            """, logger: logger)
+        var overall = Accumulator(), byYear: [String: Accumulator] = [:], byCohort: [String: Accumulator] = [:]
+        for try await (yearGroup, sen, ehc, fsm, cla, social, possible, attended, persistent, severe)
+            in rows.decode((String, Bool, Bool, Bool, Bool, Bool, Int, Int, Bool, Bool).self) {
+            let pupil = Accumulator.Pupil(possible: possible, attended: attended, persistent: persistent, severe: severe, judged: possible >= minimum)
+            overall.add(pupil)
+            byYear[yearGroup, default: Accumulator()].add(pupil)
+            for (flag, (name, _)) in zip([sen, ehc, fsm, cla, social], Self.cohorts) where flag {
+                byCohort[name, default: Accumulator()].add(pupil)
+            }
+        }
+        return Summary(
+            scope: school.map { "school \($0)" } ?? "local authority", academicYear: year.map { "\($0)/\(String(format: "%02d", ($0 + 1) % 100))" },
+            minimumPossibleSessions: minimum, overall: overall.rates, byYearGroup: byYear.mapValues(\.rates), byCohort: byCohort.mapValues(\.rates))
+    }
+
+    private func latestYear(school: String?) async throws -> Int? {
+        let rows = try await postgres.query(
+            "SELECT max(academic_year) FROM pupil_state WHERE \(school)::text IS NULL OR school_urn = \(school)", logger: logger)
+        for try await year in rows.decode(Int?.self) { return year }
+        return nil
+    }
+
+    struct Accumulator {
+        struct Pupil {
+            var possible: Int
+            var attended: Int
+            var persistent: Bool
+            var severe: Bool
+            var judged: Bool
+        }
+        var rates = Rates()
+
+        mutating func add(_ pupil: Pupil) {
+            rates.pupils += 1
+            rates.possibleSessions += pupil.possible
+            rates.attendedSessions += pupil.attended
+            if pupil.judged {
+                rates.judgedPupils += 1
+                if pupil.persistent { rates.persistentAbsence += 1 }
+                if pupil.severe { rates.severeAbsence += 1 }
+            }
+            rates.attendanceRate = Self.percent(rates.attendedSessions, of: rates.possibleSessions)
+            rates.absenceRate = rates.possibleSessions == 0 ? nil : Self.percent(rates.possibleSessions - rates.attendedSessions, of: rates.possibleSessions)
+            rates.persistentAbsenceRate = Self.percent(rates.persistentAbsence, of: rates.judgedPupils)
+            rates.severeAbsenceRate = Self.percent(rates.severeAbsence, of: rates.judgedPupils)
+        }
+
+        static func percent(_ part: Int, of whole: Int) -> Double? {
+            whole == 0 ? nil : (Double(part) * 1000 / Double(whole)).rounded() / 10
+        }
+    }
+}

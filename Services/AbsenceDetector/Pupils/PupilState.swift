@@ -1,0 +1,115 @@
+import AttendanceDomain
+
+/// A pupil at a school: the detector's state is kept per school enrolment, the key of `attendance.marks`.
+struct PupilKey: Hashable, Sendable {
+    var school: String
+    var upn: String
+}
+
+/// A state the detector reports when a pupil enters it (and, for some, when the pupil leaves it).
+enum Condition: Hashable, Sendable {
+    case emerging, persistent, severe, penalty, unauthorised10Days, absence15Days
+    /// The same weekday (1 = Monday) missed in most of the last weeks.
+    case pattern(weekday: Int)
+
+    /// Conditions judged on the academic year's figures; they start again with a new year.
+    var isYearScoped: Bool {
+        switch self {
+        case .penalty, .pattern: return false
+        default: return true
+        }
+    }
+
+    var stored: String {
+        switch self {
+        case .emerging: return "emerging"
+        case .persistent: return "persistent"
+        case .severe: return "severe"
+        case .penalty: return "penalty"
+        case .unauthorised10Days: return "unauthorised_10_days"
+        case .absence15Days: return "absence_15_days"
+        case .pattern(let weekday): return "pattern:\(weekday)"
+        }
+    }
+
+    init?(stored: Substring) {
+        switch stored {
+        case "emerging": self = .emerging
+        case "persistent": self = .persistent
+        case "severe": self = .severe
+        case "penalty": self = .penalty
+        case "unauthorised_10_days": self = .unauthorised10Days
+        case "absence_15_days": self = .absence15Days
+        default:
+            guard stored.hasPrefix("pattern:"), let weekday = Int(stored.dropFirst("pattern:".count)) else { return nil }
+            self = .pattern(weekday: weekday)
+        }
+    }
+}
+
+/// Everything the detector knows about one pupil at one school.
+struct PupilState: Sendable, Equatable {
+    let key: PupilKey
+    var partition: Int32
+    var history = SessionHistory()
+    /// The conditions the pupil is in now, as last reported.
+    var conditions: Set<Condition> = []
+    /// The academic year (start year) the year-scoped conditions belong to.
+    var conditionsYear = 0
+    /// Sessions that started an absence spell and were reported as first-day absences.
+    var signalledSpells: Set<Int32> = []
+    /// Year-to-date figures of `figuresYear`, kept up to date mark by mark.
+    private(set) var figures = AttendanceFigures()
+    private(set) var figuresYear = 0
+
+    init(key: PupilKey, partition: Int32) {
+        self.key = key
+        self.partition = partition
+    }
+
+    init(key: PupilKey, partition: Int32, history: SessionHistory, conditions: Set<Condition>, conditionsYear: Int, signalledSpells: Set<Int32>) {
+        self.key = key
+        self.partition = partition
+        self.history = history
+        self.conditions = conditions
+        self.conditionsYear = conditionsYear
+        self.signalledSpells = signalledSpells
+        recount()
+    }
+
+    /// The academic year of the latest marked session.
+    var currentYear: AcademicYear? { history.latest.map { AcademicYear(containing: $0.session.date) } }
+
+    /// Records a mark; returns false when the session already had this code (nothing changed).
+    mutating func record(_ session: Session, code: RegisterCode) -> Bool {
+        guard let index = SessionHistory.codeIndex[code.code] else { return false }
+        let ordinal = Int32(session.ordinal)
+        let previous = history.set(ordinal, codeIndex: index)
+        if previous == index { return false }
+        let year = AcademicYear(containing: session.date).startYear
+        if year == figuresYear {
+            if let previous { figures.remove(RegisterCodeTable.all[Int(previous)]) }
+            figures.add(code)
+        } else if year > figuresYear {
+            recount()
+        }
+        // Keep this year and the last: the penalty window can reach back across the summer.
+        if let current = currentYear, history.entries.first.map({ AcademicYear(containing: $0.session.date).startYear < current.startYear - 1 }) == true {
+            history.drop(before: Int32(Session(date: AcademicYear(startYear: current.startYear - 1).firstDay, half: .am).ordinal))
+            signalledSpells = signalledSpells.filter { $0 >= history.entries.first?.ordinal ?? 0 }
+        }
+        return true
+    }
+
+    /// Recomputes the year-to-date figures of the current year from the history.
+    private mutating func recount() {
+        guard let year = currentYear else {
+            figures = AttendanceFigures()
+            figuresYear = 0
+            return
+        }
+        let start = Int32(Session(date: year.firstDay, half: .am).ordinal)
+        figures = AttendanceFigures(codes: history.entries[history.index(of: start)...].map(\.code))
+        figuresYear = year.startYear
+    }
+}

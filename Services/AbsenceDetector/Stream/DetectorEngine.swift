@@ -1,0 +1,76 @@
+import AttendanceDomain
+import Events
+import Logging
+
+/// The pupils of the partitions this instance owns, in memory, changed event by event in topic order.
+/// Owned by one task (the marks consumer); not shared.
+struct DetectorEngine {
+    var pupils: [PupilKey: PupilState] = [:]
+    let rules: SignalRules
+    /// Pupils changed since the last ``takeChanged()``: what the next transaction writes.
+    private(set) var changed: Set<PupilKey> = []
+
+    init(settings: DetectorSettings) {
+        rules = SignalRules(settings: settings)
+    }
+
+    /// Applies one session's marks (a register's new marks, or amendments) and returns the signals.
+    /// A mark equal to the stored one changes nothing, so a repeated event emits nothing.
+    mutating func apply(school: String, date: String, session: String, marks: [(upn: String, code: String)], partition: Int32,
+                        logger: Logger) -> [AttendanceSignal] {
+        guard let day = SchoolDate(iso: date), let half = SessionHalf(parsing: session) else {
+            logger.warning("attendance.marks event with an unreadable session skipped", metadata: ["school": "\(school)", "date": "\(date)", "session": "\(session)"])
+            return []
+        }
+        let when = Session(date: day, half: half)
+        var signals: [AttendanceSignal] = []
+        for mark in marks {
+            guard let code = RegisterCodeTable.byCode[mark.code] else {
+                logger.warning("attendance.marks event with an unknown code skipped", metadata: ["school": "\(school)", "code": "\(mark.code)"])
+                continue
+            }
+            let key = PupilKey(school: school, upn: mark.upn)
+            var pupil = pupils.removeValue(forKey: key) ?? PupilState(key: key, partition: partition)
+            pupil.partition = partition
+            if pupil.record(when, code: code) {
+                signals += rules.evaluate(&pupil, changed: when)
+                changed.insert(key)
+            }
+            pupils[key] = pupil
+        }
+        return signals
+    }
+
+    /// Applies an `attendance.marks` message.
+    mutating func apply(message bytes: some Collection<UInt8>, partition: Int32, logger: Logger) throws(EventDecodingError) -> [AttendanceSignal] {
+        switch try EventCodec.kind(of: bytes).type {
+        case MarksRecorded.type:
+            let event = try EventCodec.decode(MarksRecorded.self, from: bytes).data
+            return apply(school: event.schoolUrn, date: event.date, session: event.session, marks: event.marks.map { ($0.upn, $0.code) },
+                         partition: partition, logger: logger)
+        case MarksAmended.type:
+            let event = try EventCodec.decode(MarksAmended.self, from: bytes).data
+            return apply(school: event.schoolUrn, date: event.date, session: event.session, marks: event.amendments.map { ($0.upn, $0.code) },
+                         partition: partition, logger: logger)
+        case let other:
+            logger.debug("attendance.marks event of another type ignored", metadata: ["type": "\(other)"])
+            return []
+        }
+    }
+
+    mutating func takeChanged() -> [PupilState] {
+        defer { changed = [] }
+        return changed.compactMap { pupils[$0] }
+    }
+
+    /// Replaces the state of these partitions with what was loaded from PostgreSQL.
+    mutating func replace(partitions: Set<Int32>, with loaded: [PupilState]) {
+        drop(partitions: partitions)
+        for pupil in loaded { pupils[pupil.key] = pupil }
+    }
+
+    mutating func drop(partitions: Set<Int32>) {
+        pupils = pupils.filter { !partitions.contains($0.value.partition) }
+        changed = changed.filter { pupils[$0] != nil }
+    }
+}

@@ -1,0 +1,88 @@
+/// What absence-detector publishes on `attendance.signals` (keyed by school URN) when a pupil's state
+/// changes. It names the pupil by UPN only (no names or contacts) and carries its evidence: the figures,
+/// the window, and the sessions and codes that crossed the line.
+public struct AttendanceSignal: Codable, Sendable, Equatable {
+    public static let type = "attendance.signal"
+    public static let version = 1
+
+    /// The kinds of signal; the raw values are the wire names.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        case firstDayAbsence = "first_day_absence"
+        case emergingPersistentAbsence = "emerging_persistent_absence"
+        case persistentAbsence = "persistent_absence"
+        case severeAbsence = "severe_absence"
+        case penaltyNoticeThreshold = "penalty_notice_threshold"
+        case unauthorised10Days = "unauthorised_10_days"
+        case absence15Days = "absence_15_days"
+        case recovered
+        case pattern
+    }
+
+    /// Year-to-date figures of the academic year the signal is about.
+    public struct Figures: Codable, Sendable, Equatable {
+        public var possibleSessions: Int
+        public var present: Int
+        public var approvedEducationalActivity: Int
+        public var authorisedAbsence: Int
+        public var unauthorisedAbsence: Int
+        public var notCounted: Int
+        /// Percent, one decimal; nil before the first possible session.
+        public var attendanceRate: Double?
+
+        public init(possibleSessions: Int, present: Int, approvedEducationalActivity: Int, authorisedAbsence: Int,
+                    unauthorisedAbsence: Int, notCounted: Int, attendanceRate: Double?) {
+            self.possibleSessions = possibleSessions
+            self.present = present
+            self.approvedEducationalActivity = approvedEducationalActivity
+            self.authorisedAbsence = authorisedAbsence
+            self.unauthorisedAbsence = unauthorisedAbsence
+            self.notCounted = notCounted
+            self.attendanceRate = attendanceRate
+        }
+    }
+
+    /// One session of evidence: `YYYY-MM-DD`, `AM`/`PM`, the code.
+    public struct SessionMark: Codable, Sendable, Equatable {
+        public var date: String
+        public var session: String
+        public var code: String
+        public init(date: String, session: String, code: String) {
+            self.date = date
+            self.session = session
+            self.code = code
+        }
+    }
+
+    public var kind: Kind
+    public var schoolUrn: String
+    public var upn: String
+    /// `2026/27`.
+    public var academicYear: String
+    /// The session whose mark changed the state (`YYYY-MM-DD AM`).
+    public var asOf: String
+    /// For `recovered`: the signal whose condition ended.
+    public var recoveredFrom: Kind?
+    /// What the rule compared, in words a person can check: "attendance 89.5% ≤ 90.0%".
+    public var reason: String
+    public var figures: Figures
+    /// The window the rule looked at (first and last date), when it has one.
+    public var windowStart: String?
+    public var windowEnd: String?
+    /// The sessions that crossed the line (for example the ten G/O/U sessions of the penalty window).
+    public var sessions: [SessionMark]
+
+    public init(kind: Kind, schoolUrn: String, upn: String, academicYear: String, asOf: String, recoveredFrom: Kind? = nil,
+                reason: String, figures: Figures, windowStart: String? = nil, windowEnd: String? = nil, sessions: [SessionMark] = []) {
+        self.kind = kind
+        self.schoolUrn = schoolUrn
+        self.upn = upn
+        self.academicYear = academicYear
+        self.asOf = asOf
+        self.recoveredFrom = recoveredFrom
+        self.reason = reason
+        self.figures = figures
+        self.windowStart = windowStart
+        self.windowEnd = windowEnd
+        self.sessions = sessions
+    }
+}
