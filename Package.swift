@@ -184,6 +184,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "AbsenceDetectorTests",
+            dependencies: [
+                "AbsenceDetector", "RegisterIngest", "AttendanceDomain", "Events", "Messaging", "ServiceRuntime", "Storage", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/AbsenceDetectorTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "StorageTests",
             dependencies: [
                 "Storage", "TestSupport",

@@ -1,0 +1,206 @@
+@testable import AbsenceDetector
+import AttendanceDomain
+import Events
+import Logging
+import Testing
+
+/// Hand-worked cases of the detector's computation, through the same engine the service runs.
+struct SignalRulesTests {
+    static let school = "100000"
+    static let pupil = "B801200005001"
+    let logger = Logger(label: "tests")
+
+    /// Weekdays from Monday 7 September 2026, skipping the half-term week of 26 October.
+    static func schoolDays(_ count: Int, from start: SchoolDate = SchoolDate(iso: "2026-09-07")!) -> [SchoolDate] {
+        var days: [SchoolDate] = []
+        var day = start
+        while days.count < count {
+            let halfTerm = day >= SchoolDate(iso: "2026-10-26")! && day <= SchoolDate(iso: "2026-10-30")!
+            if !day.isWeekend && !halfTerm { days.append(day) }
+            day = day.adding(days: 1)
+        }
+        return days
+    }
+
+    /// Feeds one code per session (AM then PM of each day) and returns every signal.
+    @discardableResult
+    static func feed(_ engine: inout DetectorEngine, _ codes: [String], days: [SchoolDate], upn: String = pupil, logger: Logger) -> [AttendanceSignal] {
+        var signals: [AttendanceSignal] = []
+        for (index, code) in codes.enumerated() {
+            let day = days[index / 2]
+            signals += engine.apply(school: school, date: day.iso, session: index % 2 == 0 ? "AM" : "PM", marks: [(upn, code)], partition: 0, logger: logger)
+        }
+        return signals
+    }
+
+    func state(_ engine: DetectorEngine) -> PupilState { engine.pupils[PupilKey(school: Self.school, upn: Self.pupil)]! }
+
+    @Test func figuresFollowTheCodeCategories() {
+        var engine = DetectorEngine(settings: .dfeDefaults)
+        Self.feed(&engine, ["/", "\\", "L", "V", "I", "N", "X", "D", "M", "G"], days: Self.schoolDays(5), logger: logger)
+        let figures = state(engine).figures
+        #expect(figures.possibleSessions == 8)
+        #expect(figures.present == 3 && figures.approvedEducationalActivity == 1)
+        #expect(figures.authorisedAbsence == 2 && figures.unauthorisedAbsence == 2 && figures.notCounted == 2)
+    }
+
+    @Test func persistentAbsenceStartsAtExactlyNinetyPercentAndNotBefore() {
+        // 20 possible sessions: 2 missed is 90.0% (persistent, inclusive); 1 missed is 95%.
+        var engine = DetectorEngine(settings: .dfeDefaults)
+        let days = Self.schoolDays(10)
+        let oneMissed = Self.feed(&engine, Array(repeating: "/", count: 19) + ["I"], days: days, logger: logger)
+        #expect(!oneMissed.contains { $0.kind == .persistentAbsence })
+        var other = DetectorEngine(settings: .dfeDefaults)
+        let twoMissed = Self.feed(&other, Array(repeating: "/", count: 18) + ["I", "I"], days: days, logger: logger)
+        let signal = try? #require(twoMissed.first { $0.kind == .persistentAbsence })
+        #expect(signal?.figures.possibleSessions == 20 && signal?.figures.attendanceRate == 90.0)
+        #expect(signal?.asOf == "\(days[9].iso) PM")
+        #expect(signal?.reason.contains("90.0%") == true)
+    }
+
+    @Test func nobodyIsJudgedBeforeTheMinimumSessions() {
+        var engine = DetectorEngine(settings: .dfeDefaults)
+        // Nine possible sessions, all absent: severe by rate, but too few to judge.
+        let signals = Self.feed(&engine, Array(repeating: "I", count: 9), days: Self.schoolDays(5), logger: logger)
+        #expect(!signals.contains { $0.kind == .persistentAbsence || $0.kind == .severeAbsence })
+        // The tenth session makes the judgement: severe and persistent together.
+        let tenth = engine.apply(school: Self.school, date: Self.schoolDays(5)[4].iso, session: "PM", marks: [(Self.pupil, "I")], partition: 0, logger: logger)
+        #expect(Set(tenth.map(\.kind)).isSuperset(of: [.persistentAbsence, .severeAbsence]))
+    }
+
+    @Test func anAmendmentAcrossTheThresholdReportsRecoveryAndCrossingBackReportsAgain() {
+        var engine = DetectorEngine(settings: .dfeDefaults)
+        let days = Self.schoolDays(10)
+        Self.feed(&engine, Array(repeating: "/", count: 18) + ["N", "N"], days: days, logger: logger)
+        #expect(state(engine).conditions.contains(.persistent))
+        // The parent rings: one N becomes present (late mark corrected). 19/20 = 95%.
+        let recovered = engine.apply(school: Self.school, date: days[9].iso, session: "AM", marks: [(Self.pupil, "L")], partition: 0, logger: logger)
+        #expect(recovered.filter { $0.kind == .recovered }.map(\.recoveredFrom) == [.persistentAbsence])
+        // The PM N now follows a present session: it starts a spell of its own.
+        #expect(recovered.filter { $0.kind == .firstDayAbsence }.map(\.asOf) == ["\(days[9].iso) PM"])
+        let again = engine.apply(school: Self.school, date: days[9].iso, session: "AM", marks: [(Self.pupil, "G")], partition: 0, logger: logger)
+        #expect(again.map(\.kind).contains(.persistentAbsence))
+        // The same mark again changes nothing and says nothing.
+        #expect(engine.apply(school: Self.school, date: days[9].iso, session: "AM", marks: [(Self.pupil, "G")], partition: 0, logger: logger).isEmpty)
+    }
+
+    @Test func aFirstDayAbsenceIsReportedOncePerSpell() {
+        var engine = DetectorEngine(settings: .dfeDefaults)
+        let days = Self.schoolDays(4)
+        let signals = Self.feed(&engine, ["/", "/", "N", "N", "N", "/", "I", "N"], days: days, logger: logger)
+        let firstDays = signals.filter { $0.kind == .firstDayAbsence }
+        // Spell 1 starts on day 2 AM; the N on day 4 PM follows an authorised absence, so it starts spell 2.
+        #expect(firstDays.map(\.asOf) == ["\(days[1].iso) AM", "\(days[3].iso) PM"])
+        #expect(firstDays.first?.sessions.map(\.code) == ["/", "N"])
+    }
+
+    @Test func aLateEarlierRegisterMovesTheSpellStartWithoutRepeatingIt() {
+        var engine = DetectorEngine(settings: .dfeDefaults)
+        let days = Self.schoolDays(3)
+        // Day 3 arrives first (N), then day 1 and 2 (present, then N).
+        var signals = engine.apply(school: Self.school, date: days[2].iso, session: "AM", marks: [(Self.pupil, "N")], partition: 0, logger: logger)
+        #expect(signals.map(\.kind) == [.firstDayAbsence])
+        signals = engine.apply(school: Self.school, date: days[1].iso, session: "PM", marks: [(Self.pupil, "N")], partition: 0, logger: logger)
+        // Day 2 PM is now the start; day 3 AM continues it (already reported, not again).
+        #expect(signals.map(\.asOf) == ["\(days[1].iso) PM"])
+    }
+
+    @Test func tenUnauthorisedSessionsWithinTenSchoolWeeksAcrossHalfTermReachThePenaltyThreshold() {
+        var engine = DetectorEngine(settings: .dfeDefaults)
+        // One G every Monday AM for 10 school weeks (half-term week skipped), present otherwise.
+        let days = Self.schoolDays(50)
+        var codes = Array(repeating: "/", count: 100)
+        for (index, day) in days.enumerated() where day.weekday == 1 { codes[index * 2] = "G" }
+        let signals = Self.feed(&engine, codes, days: days, logger: logger)
+        let penalty = try? #require(signals.first { $0.kind == .penaltyNoticeThreshold })
+        #expect(penalty?.sessions.count == 10)
+        #expect(penalty?.sessions.allSatisfy { $0.code == "G" } == true)
+        #expect(penalty?.windowStart == "2026-09-07")
+        // The tenth G is on the tenth school Monday: 16 November (the half-term Monday does not count).
+        #expect(penalty?.asOf == "2026-11-16 AM")
+    }
+
+    @Test func unauthorisedTenDaysAndAbsenceFifteenDaysCountSessions() {
+        var engine = DetectorEngine(settings: .dfeDefaults)
+        let days = Self.schoolDays(40)
+        // 20 unauthorised (O) sessions, then 10 authorised (I): 30 sessions of absence, among 80.
+        let codes = Array(repeating: "/", count: 50) + Array(repeating: "O", count: 20) + Array(repeating: "I", count: 10)
+        let signals = Self.feed(&engine, codes, days: days, logger: logger)
+        let unauthorised = signals.first { $0.kind == .unauthorised10Days }
+        let absence = signals.first { $0.kind == .absence15Days }
+        #expect(unauthorised?.figures.unauthorisedAbsence == 20)
+        #expect(absence?.figures.authorisedAbsence == 10 && absence?.figures.unauthorisedAbsence == 20)
+    }
+
+    @Test func theSameWeekdayMissedInThreeOfFourWeeksIsAPattern() {
+        var engine = DetectorEngine(settings: .dfeDefaults)
+        let days = Self.schoolDays(20)
+        var codes = Array(repeating: "/", count: 40)
+        for (index, day) in days.enumerated() where day.weekday == 5 && index < 15 { codes[index * 2] = "I"; codes[index * 2 + 1] = "I" }
+        let patterns = Self.feed(&engine, codes, days: days, logger: logger).filter { $0.kind == .pattern }
+        #expect(patterns.count == 1)
+        #expect(patterns.first?.reason.contains("Friday") == true)
+    }
+
+    @Test func outOfOrderAndRepeatedMarksGiveTheFiguresOfARecount() {
+        let days = Self.schoolDays(30)
+        let codes = (0..<60).map { ["/", "\\", "N", "I", "L", "G", "M", "/", "B", "U"][($0 * 7) % 10] }
+        var inOrder = DetectorEngine(settings: .dfeDefaults)
+        Self.feed(&inOrder, codes, days: days, logger: logger)
+        var shuffled = DetectorEngine(settings: .dfeDefaults)
+        var generator = SeededGenerator(seed: 7)
+        let order = Array(0..<60).shuffled(using: &generator) + Array(0..<60).shuffled(using: &generator)  // everything twice
+        for index in order {
+            _ = shuffled.apply(school: Self.school, date: days[index / 2].iso, session: index % 2 == 0 ? "AM" : "PM",
+                               marks: [(Self.pupil, codes[index])], partition: 0, logger: logger)
+        }
+        let recount = AttendanceFigures(codes: codes.map { RegisterCodeTable.byCode[$0]! })
+        #expect(state(inOrder).figures == recount)
+        #expect(state(shuffled).figures == recount)
+        #expect(state(shuffled).history == state(inOrder).history)
+    }
+
+    @Test func aNewAcademicYearStartsTheFiguresAgainButThePenaltyWindowReachesBack() {
+        var engine = DetectorEngine(settings: .dfeDefaults)
+        let summer = Self.schoolDays(5, from: SchoolDate(iso: "2027-07-12")!)
+        Self.feed(&engine, Array(repeating: "G", count: 10), days: summer, logger: logger)
+        #expect(state(engine).conditions.contains(.penalty))
+        let autumn = Self.schoolDays(1, from: SchoolDate(iso: "2027-09-06")!)
+        Self.feed(&engine, ["/", "/"], days: autumn, logger: logger)
+        #expect(state(engine).figures.possibleSessions == 2)
+        #expect(state(engine).currentYear == AcademicYear(startYear: 2027))
+        // Two school weeks (July, September) in the window: the ten G sessions still count.
+        #expect(state(engine).conditions.contains(.penalty))
+    }
+
+    @Test func signalIdentitiesAreStableAndDistinct() {
+        var engine = DetectorEngine(settings: .dfeDefaults)
+        let signals = Self.feed(&engine, Array(repeating: "/", count: 18) + ["N", "N"], days: Self.schoolDays(10), logger: logger)
+        var again = DetectorEngine(settings: .dfeDefaults)
+        let replay = Self.feed(&again, Array(repeating: "/", count: 18) + ["N", "N"], days: Self.schoolDays(10), logger: logger)
+        #expect(signals.map(SignalStore.identity(of:)) == replay.map(SignalStore.identity(of:)))
+        #expect(Set(signals.map(SignalStore.identity(of:))).count == signals.count)
+    }
+
+    @Test func historyRoundTripsThroughItsStoredForm() {
+        var history = SessionHistory()
+        history.set(40_000, codeIndex: 3)
+        history.set(39_990, codeIndex: 7)
+        history.set(40_000, codeIndex: 1)
+        #expect(SessionHistory(encoded: history.encoded()) == history)
+        #expect(history.entries.map(\.ordinal) == [39_990, 40_000])
+    }
+}
+
+/// A small deterministic generator (SplitMix64) so shuffles repeat.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+}
