@@ -50,16 +50,26 @@ public enum TestEnvironment {
 
     /// Runs `body` with a running client whose search path is `schema`; drops the schema afterwards.
     public static func withPostgres<T: Sendable>(schema: String, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+        try await withClient(schema: schema, drop: true, body)
+    }
+
+    /// Like ``withPostgres(schema:_:)`` but leaves the schema (a running service still uses it).
+    public static func withPostgresKeepingSchema<T: Sendable>(schema: String, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
+        try await withClient(schema: schema, drop: false, body)
+    }
+
+    private static func withClient<T: Sendable>(schema: String, drop: Bool, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
         let client = try postgres(schema: schema).makeClient(logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
+            let dropSQL = PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE")
             do {
                 let result = try await body(client)
-                try await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE"), logger: logger)
+                if drop { try await client.query(dropSQL, logger: logger) }
                 return result
             } catch {
-                _ = try? await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE"), logger: logger)
+                if drop { _ = try? await client.query(dropSQL, logger: logger) }
                 throw error
             }
         }

@@ -61,6 +61,7 @@ final class MarksConsumer: Service, Sendable {
                     logger.warning("rebalance failed", metadata: ["reason": "\(reason)"])
                 }
             }
+            if !newlyAssigned.isEmpty { idleSince = .now }
             // Until loaded (PostgreSQL may be down, or the migrations not yet applied), nothing is processed.
             while !newlyAssigned.isEmpty {
                 do {
