@@ -35,6 +35,7 @@ let package = Package(
         .executable(name: "meeting-scheduler", targets: ["MeetingScheduler"]),
         .executable(name: "messaging-benchmark", targets: ["MessagingBenchmark"]),
         .executable(name: "ingest-benchmark", targets: ["IngestBenchmark"]),
+        .executable(name: "detector-benchmark", targets: ["DetectorBenchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
@@ -131,6 +132,17 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/Benchmarks/IngestBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "DetectorBenchmark",
+            dependencies: [
+                "BenchmarkSupport", "AttendanceDomain", "Events", "Messaging", "Storage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/Benchmarks/DetectorBenchmark",
             swiftSettings: swiftSettings
         ),
 

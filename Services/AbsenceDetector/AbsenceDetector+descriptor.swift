@@ -25,8 +25,11 @@ extension AbsenceDetector {
             var marksConfiguration = KafkaConsumerConfiguration(client: context.configuration.kafka, groupID: group, topics: [TopicCatalogue.attendanceMarks.name])
             marksConfiguration.maxBatchSize = 2_000
             let marks = MarksConsumer(
-                consumer: try KafkaConsumer(configuration: marksConfiguration, logger: context.logger),
-                postgres: context.postgres, settings: settings, offsetsGroup: group, logger: context.logger)
+                consumer: try KafkaConsumer(
+                    configuration: marksConfiguration, logger: context.logger,
+                    startingOffsets: StoredStartingOffsets.provider(postgres: context.postgres, group: group, logger: context.logger)),
+                postgres: context.postgres, settings: settings, offsetsGroup: group, logger: context.logger,
+                signalsQueued: { relay.wake() })
             let profiles = ProfilesConsumer(
                 consumer: try KafkaConsumer(
                     configuration: KafkaConsumerConfiguration(client: context.configuration.kafka, groupID: group + "-profiles", topics: [TopicCatalogue.pupilProfiles.name]),

@@ -27,7 +27,7 @@ extension RegisterIngest {
             let routes = RegisterRoutes(
                 authenticator: BearerTokenAuthenticator(environmentToken: connectorToken, postgres: context.postgres, logger: context.logger),
                 postgres: context.postgres, logger: context.logger, maximumBodyBytes: maximumBody,
-                today: { SchoolDate.today(inTimeZone: "Europe/London") })
+                today: { SchoolDate.today(inTimeZone: "Europe/London") }, outboxWritten: { relay.wake() })
             let roster = RosterRoutes(registers: routes)
             let group = env.string("INGEST_CONSUMER_GROUP", default: "register-ingest")
             let feed = MisRegisterConsumer(

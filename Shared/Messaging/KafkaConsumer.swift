@@ -66,7 +66,8 @@ public final class KafkaConsumer: Sendable {
     /// The partitions this consumer owns now.
     public var assignment: [TopicPartition] { rebalances.assigned.sorted() }
 
-    /// Waits up to `maxBatchWait` for up to `maxBatchSize` messages. An empty batch means nothing arrived.
+    /// Up to `maxBatchSize` messages: those already fetched, or, when none are, the first to arrive within
+    /// `maxBatchWait` and whatever came with it. An empty batch means nothing arrived.
     public func nextBatch() async throws(KafkaError) -> KafkaBatch {
         guard !closed.load(ordering: .acquiring) else { throw KafkaError.client("the consumer is closed") }
         let (handle, rebalances, logger) = (self.handle, self.rebalances, self.logger)
@@ -78,6 +79,9 @@ public final class KafkaConsumer: Sendable {
             while reader.count < maxSize {
                 // Take what is already fetched without blocking; only an empty queue reads the clock and waits.
                 var raw = rd_kafka_consumer_poll(handle.pointer, 0)
+                // An empty queue ends a batch that has messages: under load the queue fills while the caller
+                // works, so batches grow by themselves; when it is quiet a message is not held back.
+                if raw == nil && reader.count > 0 { break }
                 if raw == nil {
                     let remaining = ContinuousClock.now.duration(to: deadline)
                     guard remaining > .zero else { break }

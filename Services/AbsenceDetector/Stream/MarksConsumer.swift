@@ -23,17 +23,20 @@ final class MarksConsumer: Service, Sendable {
     private let offsetsGroup: String
     private let logger: Logger
     private let stopWhenIdle: Duration?
+    /// Called after a transaction that queued signals (wakes the outbox relay).
+    private let signalsQueued: @Sendable () -> Void
     private let marksApplied = Counter(label: "detector_marks_events_total")
     private let signalsEmitted = Counter(label: "detector_signals_total")
 
     init(consumer: KafkaConsumer, postgres: PostgresClient, settings: DetectorSettings, offsetsGroup: String, logger: Logger,
-         stopWhenIdle: Duration? = nil) {
+         stopWhenIdle: Duration? = nil, signalsQueued: @escaping @Sendable () -> Void = {}) {
         self.consumer = consumer
         self.postgres = postgres
         self.settings = settings
         self.offsetsGroup = offsetsGroup
         self.logger = logger
         self.stopWhenIdle = stopWhenIdle
+        self.signalsQueued = signalsQueued
     }
 
     func run() async throws {
@@ -124,7 +127,10 @@ final class MarksConsumer: Service, Sendable {
                 engine = working
                 offsets.merge(positions) { _, new in new }
                 marksApplied.increment(by: messages.count)
-                if !signals.isEmpty { signalsEmitted.increment(by: signals.count) }
+                if !signals.isEmpty {
+                    signalsEmitted.increment(by: signals.count)
+                    signalsQueued()
+                }
                 return
             } catch {
                 logger.warning("batch not stored; retrying from PostgreSQL's state", metadata: ["error": "\(String(reflecting: error))"])

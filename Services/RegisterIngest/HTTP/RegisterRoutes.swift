@@ -17,6 +17,8 @@ struct RegisterRoutes: Sendable {
     let maximumBodyBytes: Int
     /// Today's date where the schools are (England), for refusing registers dated in the future.
     let today: @Sendable () -> SchoolDate
+    /// Called after a transaction that may have queued events (wakes the outbox relay).
+    var outboxWritten: @Sendable () -> Void = {}
 
     struct Accepted: ResponseEncodable {
         var registers: Int
@@ -89,6 +91,7 @@ struct RegisterRoutes: Sendable {
             guard found else { return nil }
             return try await RegisterStore.record(register, on: connection, logger: logger)
         }
+        outboxWritten()
         guard let counts else {
             return try json(.notFound, Refused(error: "there is no stored mark for this pupil in this session to amend", errors: []), context: context)
         }
@@ -144,6 +147,7 @@ struct RegisterRoutes: Sendable {
             }
             return (total, unknown)
         }
+        outboxWritten()
         logger.info("registers stored", metadata: [
             "registers": "\(registers.count)", "accepted": "\(counts.accepted)", "unchanged": "\(counts.unchanged)", "amended": "\(counts.amended)",
         ])

@@ -46,6 +46,7 @@ struct RosterRoutes: Sendable {
         let counts = try await registers.postgres.withTransaction(logger: logger) { connection in
             try await RosterStore.store(entries, school: school.value, on: connection, logger: logger)
         }
+        registers.outboxWritten()
         logger.info("roster stored", metadata: ["school": "\(school.value)", "pupils": "\(counts.pupils)", "profiles.changed": "\(counts.profilesChanged)"])
         return try registers.json(.ok, counts, context: context)
     }

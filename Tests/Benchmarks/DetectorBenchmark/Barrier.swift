@@ -1,0 +1,39 @@
+import Events
+import Logging
+import Messaging
+import PostgresNIO
+import Storage
+
+/// Waits until the detector has committed everything on `attendance.marks` up to now: sends a marker
+/// (an event type the detector ignores) to every partition, then polls the offsets the detector stores
+/// in PostgreSQL with its state until they pass the markers.
+struct Barrier {
+    let producer: KafkaProducer
+    let postgres: PostgresClient
+    let group: String
+    let logger: Logger
+
+    func pass() async throws {
+        let partitions = TopicCatalogue.attendanceMarks.partitions
+        var markers: [Int32: Int64] = [:]
+        var key = 0
+        while markers.count < partitions {
+            let batch = (key..<key + 64).map { index in
+                KafkaOutgoingMessage(topic: TopicCatalogue.attendanceMarks.name, key: "barrier-\(index)",
+                                     value: Array(#"{"type":"benchmark.barrier","id":"00000000-0000-0000-0000-000000000000"}"#.utf8))
+            }
+            key += 64
+            for result in try await producer.send(batch) {
+                let report = try result.get()
+                markers[report.partition] = max(markers[report.partition] ?? 0, report.offset)
+            }
+        }
+        while true {
+            let stored = (try? await postgres.withConnection { connection in
+                try await ConsumerOffsets.load(group: group, topic: TopicCatalogue.attendanceMarks.name, on: connection, logger: logger)
+            }) ?? [:]
+            if markers.allSatisfy({ (stored[$0.key] ?? 0) > $0.value }) { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}
