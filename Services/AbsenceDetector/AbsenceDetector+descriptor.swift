@@ -23,7 +23,7 @@ extension AbsenceDetector {
             let producer = try KafkaProducer(configuration: producerConfiguration, logger: context.logger)
             let relay = OutboxRelay(client: context.postgres, producer: producer, logger: context.logger)
             var marksConfiguration = KafkaConsumerConfiguration(client: context.configuration.kafka, groupID: group, topics: [TopicCatalogue.attendanceMarks.name])
-            marksConfiguration.maxBatchSize = 2_000
+            marksConfiguration.maxBatchSize = 10_000  // under load, more sessions per transaction: fewer rewrites of each pupil
             let marks = MarksConsumer(
                 consumer: try KafkaConsumer(
                     configuration: marksConfiguration, logger: context.logger,

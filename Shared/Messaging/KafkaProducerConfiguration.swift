@@ -51,6 +51,10 @@ public struct KafkaConsumerConfiguration: Sendable {
     public var sessionTimeout: Duration = .seconds(10)
     /// `statistics.interval.ms`; consumer lag per partition comes from these statistics. nil turns them off.
     public var statisticsInterval: Duration? = .seconds(5)
+    /// `fetch.wait.max.ms`: how long the broker may hold a fetch that finds nothing new. A message that
+    /// arrives meanwhile can wait for the rest of it (the local broker does not answer early), so this
+    /// bounds the latency of a quiet topic; librdkafka's 500 ms default made signals take ~400 ms.
+    public var fetchMaxWait: Duration = .milliseconds(20)
 
     public init(client: KafkaConfiguration, groupID: String, topics: [String]) {
         self.client = client
@@ -72,6 +76,7 @@ public struct KafkaConsumerConfiguration: Sendable {
             // (default 1 s). A batch consumer drains the queue in bursts and then sat idle for most of
             // that second: measured 160k msg/s at 1 s against 1M+ at 10 ms.
             "fetch.queue.backoff.ms": "10",
+            "fetch.wait.max.ms": String(fetchMaxWait.milliseconds),
             "reconnect.backoff.max.ms": "1000",
         ]
         if let statisticsInterval { properties["statistics.interval.ms"] = String(statisticsInterval.milliseconds) }

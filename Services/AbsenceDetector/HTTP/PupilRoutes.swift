@@ -80,7 +80,7 @@ struct PupilRoutes: Sendable {
             """, logger: logger)
         var signals: [AttendanceSignal] = []
         for try await payload in rows.decode(String.self) {
-            if let signal = try? EventCoding.decoder().decode(AttendanceSignal.self, from: Data(payload.utf8)) { signals.append(signal) }
+            if let envelope = try? EventCodec.decode(AttendanceSignal.self, from: Array(payload.utf8)) { signals.append(envelope.data) }
         }
         return signals
     }

@@ -61,6 +61,9 @@ struct PupilState: Sendable, Equatable {
     /// Year-to-date figures of `figuresYear`, kept up to date mark by mark.
     private(set) var figures = AttendanceFigures()
     private(set) var figuresYear = 0
+    /// Sessions coded `G`, `O` or `U` in the whole history kept: below the penalty threshold, no window
+    /// can reach it, so the window is not walked.
+    private(set) var penaltyCodedSessions = 0
 
     init(key: PupilKey, partition: Int32) {
         self.key = key
@@ -74,6 +77,7 @@ struct PupilState: Sendable, Equatable {
         self.conditions = conditions
         self.conditionsYear = conditionsYear
         self.signalledSpells = signalledSpells
+        penaltyCodedSessions = history.entries.count { $0.code.countsTowardsPenaltyNotice }
         recount()
     }
 
@@ -86,6 +90,8 @@ struct PupilState: Sendable, Equatable {
         let ordinal = Int32(session.ordinal)
         let previous = history.set(ordinal, codeIndex: index)
         if previous == index { return false }
+        if let previous, RegisterCodeTable.all[Int(previous)].countsTowardsPenaltyNotice { penaltyCodedSessions -= 1 }
+        if code.countsTowardsPenaltyNotice { penaltyCodedSessions += 1 }
         let year = AcademicYear(containing: session.date).startYear
         if year == figuresYear {
             if let previous { figures.remove(RegisterCodeTable.all[Int(previous)]) }
@@ -96,6 +102,7 @@ struct PupilState: Sendable, Equatable {
         // Keep this year and the last: the penalty window can reach back across the summer.
         if let current = currentYear, history.entries.first.map({ AcademicYear(containing: $0.session.date).startYear < current.startYear - 1 }) == true {
             history.drop(before: Int32(Session(date: AcademicYear(startYear: current.startYear - 1).firstDay, half: .am).ordinal))
+            penaltyCodedSessions = history.entries.count { $0.code.countsTowardsPenaltyNotice }
             signalledSpells = signalledSpells.filter { $0 >= history.entries.first?.ordinal ?? 0 }
         }
         return true

@@ -30,7 +30,8 @@ struct SignalRules: Sendable {
         }
         if figures.unauthorisedAbsence >= settings.unauthorisedSessions { now.insert(.unauthorised10Days) }
         if figures.authorisedAbsence + figures.unauthorisedAbsence >= settings.absenceSessions { now.insert(.absence15Days) }
-        let penalty = penaltyWindow(pupil, endingAt: latest.session.date)
+        let penalty = pupil.penaltyCodedSessions >= settings.penaltySessions || pupil.conditions.contains(.penalty)
+            ? penaltyWindow(pupil, endingAt: latest.session.date) : PenaltyWindow(start: latest.session.date, end: latest.session.date, sessions: [])
         if penalty.sessions.count >= settings.penaltySessions { now.insert(.penalty) }
         let patterns = weekdayPatterns(pupil, endingAt: latest.session.date)
         for weekday in patterns.keys { now.insert(.pattern(weekday: weekday)) }
@@ -106,10 +107,14 @@ struct SignalRules: Sendable {
     /// Attendance over the last few school days below the year to date.
     private func isFalling(_ pupil: PupilState, figures: AttendanceFigures) -> Bool {
         var recent = AttendanceFigures()
-        var days = Set<Int32>()
+        // Entries are in session order, so walking back, a new day is a change of day number.
+        var days = 0, lastDay: Int32 = -1
         for entry in pupil.history.entries.reversed() {
-            days.insert(entry.ordinal >> 1)
-            if days.count > settings.recentSchoolDays { break }
+            if entry.ordinal >> 1 != lastDay {
+                days += 1
+                lastDay = entry.ordinal >> 1
+            }
+            if days > settings.recentSchoolDays { break }
             recent.add(entry.code)
         }
         guard recent.possibleSessions > 0 else { return false }
@@ -124,14 +129,17 @@ struct SignalRules: Sendable {
 
     /// The `G`, `O` and `U` sessions within the last `penaltyWindowWeeks` school weeks (weeks with a session).
     func penaltyWindow(_ pupil: PupilState, endingAt end: SchoolDate) -> PenaltyWindow {
-        var weeks = Set<Int>()
+        var weeks = 0, lastWeek = Int.min
         var start = end
         var sessions: [SessionHistory.Entry] = []
         for entry in pupil.history.entries.reversed() {
-            let date = entry.session.date
-            weeks.insert(date.weekStart.dayNumber)
-            if weeks.count > settings.penaltyWindowWeeks { break }
-            start = date.weekStart
+            let week = entry.session.date.weekStart
+            if week.dayNumber != lastWeek {
+                weeks += 1
+                lastWeek = week.dayNumber
+            }
+            if weeks > settings.penaltyWindowWeeks { break }
+            start = week
             if entry.code.countsTowardsPenaltyNotice { sessions.append(entry) }
         }
         return PenaltyWindow(start: start, end: end, sessions: sessions.reversed())
@@ -140,16 +148,30 @@ struct SignalRules: Sendable {
     /// Weekdays on which the pupil was absent in at least `patternWeeks` of the last `patternWindowWeeks`
     /// school weeks, with those absences.
     private func weekdayPatterns(_ pupil: PupilState, endingAt end: SchoolDate) -> [Int: [SessionHistory.Entry]] {
-        var weeks = Set<Int>()
-        var absences: [Int: [SessionHistory.Entry]] = [:]
+        var weeks = 0, lastWeek = Int.min
+        // Per weekday: the weeks with an absence on it (counted once per week) and the absences.
+        var weeksMissed = [Int](repeating: 0, count: 8), lastMissedWeek = [Int](repeating: Int.min, count: 8)
+        var absences: [SessionHistory.Entry] = []
         for entry in pupil.history.entries.reversed() {
             let date = entry.session.date
-            weeks.insert(date.weekStart.dayNumber)
-            if weeks.count > settings.patternWindowWeeks { break }
-            if entry.code.category.isAbsence { absences[date.weekday, default: []].append(entry) }
+            let week = date.weekStart.dayNumber
+            if week != lastWeek {
+                weeks += 1
+                lastWeek = week
+            }
+            if weeks > settings.patternWindowWeeks { break }
+            guard entry.code.category.isAbsence else { continue }
+            absences.append(entry)
+            if lastMissedWeek[date.weekday] != week {
+                weeksMissed[date.weekday] += 1
+                lastMissedWeek[date.weekday] = week
+            }
         }
-        return absences.filter { Set($0.value.map { $0.session.date.weekStart }).count >= settings.patternWeeks }
-            .mapValues { $0.reversed() }
+        var patterns: [Int: [SessionHistory.Entry]] = [:]
+        for weekday in 1...7 where weeksMissed[weekday] >= settings.patternWeeks {
+            patterns[weekday] = absences.filter { $0.session.date.weekday == weekday }.reversed()
+        }
+        return patterns
     }
 
     // MARK: Signals

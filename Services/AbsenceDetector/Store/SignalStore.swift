@@ -23,7 +23,7 @@ enum SignalStore {
             schools.append(signal.schoolUrn)
             upns.append(signal.upn)
             kinds.append(signal.kind.rawValue)
-            payloads.append(String(decoding: try EventCoding.encoder().encode(signal), as: UTF8.self))
+            payloads.append(String(decoding: bytes, as: UTF8.self))  // the envelope, as published
         }
         try await connection.query("""
             INSERT INTO signals (event_id, school_urn, upn, kind, payload)

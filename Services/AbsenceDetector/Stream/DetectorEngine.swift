@@ -30,27 +30,28 @@ struct DetectorEngine {
                 continue
             }
             let key = PupilKey(school: school, upn: mark.upn)
-            var pupil = pupils.removeValue(forKey: key) ?? PupilState(key: key, partition: partition)
-            pupil.partition = partition
-            if pupil.record(when, code: code) {
+            // Mutated in place: one hash lookup, no copy of the pupil's history.
+            let recorded = { (pupil: inout PupilState) -> Bool in
+                pupil.partition = partition
+                guard pupil.record(when, code: code) else { return false }
                 signals += rules.evaluate(&pupil, changed: when)
-                changed.insert(key)
-            }
-            pupils[key] = pupil
+                return true
+            }(&pupils[key, default: PupilState(key: key, partition: partition)])
+            if recorded { changed.insert(key) }
         }
         return signals
     }
 
-    /// Applies an `attendance.marks` message.
+    /// Applies an `attendance.marks` message: one decode, whichever of the two event types it carries.
     mutating func apply(message bytes: some Collection<UInt8>, partition: Int32, logger: Logger) throws(EventDecodingError) -> [AttendanceSignal] {
-        switch try EventCodec.kind(of: bytes).type {
+        let envelope = try EventCodec.decode(MarksMessage.self, from: bytes)
+        let event = envelope.data
+        switch envelope.type {
         case MarksRecorded.type:
-            let event = try EventCodec.decode(MarksRecorded.self, from: bytes).data
-            return apply(school: event.schoolUrn, date: event.date, session: event.session, marks: event.marks.map { ($0.upn, $0.code) },
+            return apply(school: event.schoolUrn, date: event.date, session: event.session, marks: (event.marks ?? []).map { ($0.upn, $0.code) },
                          partition: partition, logger: logger)
         case MarksAmended.type:
-            let event = try EventCodec.decode(MarksAmended.self, from: bytes).data
-            return apply(school: event.schoolUrn, date: event.date, session: event.session, marks: event.amendments.map { ($0.upn, $0.code) },
+            return apply(school: event.schoolUrn, date: event.date, session: event.session, marks: (event.amendments ?? []).map { ($0.upn, $0.code) },
                          partition: partition, logger: logger)
         case let other:
             logger.debug("attendance.marks event of another type ignored", metadata: ["type": "\(other)"])
@@ -73,4 +74,18 @@ struct DetectorEngine {
         pupils = pupils.filter { !partitions.contains($0.value.partition) }
         changed = changed.filter { pupils[$0] != nil }
     }
+}
+
+/// The data of either event on `attendance.marks`: `MarksRecorded` has `marks`, `MarksAmended` has
+/// `amendments` (each with the new `code`).
+struct MarksMessage: Codable, Sendable {
+    struct Mark: Codable, Sendable {
+        var upn: String
+        var code: String
+    }
+    var schoolUrn: String
+    var date: String
+    var session: String
+    var marks: [Mark]?
+    var amendments: [Mark]?
 }

@@ -99,12 +99,15 @@ final class MarksConsumer: Service, Sendable {
     /// the partitions from PostgreSQL and tries again, so memory never runs ahead of what is stored.
     private func process(_ messages: [KafkaMessage], engine: inout DetectorEngine, offsets: inout [Int32: Int64]) async throws {
         while true {
-            var working = engine
+            // Applied in place: if the transaction fails, the partitions are reloaded from PostgreSQL, with
+            // their offsets, so a batch that did commit after all is not applied twice.
+            let pending = messages.filter { $0.offset >= offsets[$0.partition] ?? 0 }
+            guard !pending.isEmpty else { return }
             var signals: [AttendanceSignal] = []
             var positions: [Int32: Int64] = [:]
-            for message in messages {
+            for message in pending {
                 do {
-                    signals += try working.apply(message: message.value, partition: message.partition, logger: logger)
+                    signals += try engine.apply(message: message.value, partition: message.partition, logger: logger)
                 } catch {
                     // register-ingest wrote it; an unreadable event is a bug to see, not a reason to stop the stream.
                     logger.error("unreadable attendance.marks event skipped", metadata: [
@@ -112,7 +115,7 @@ final class MarksConsumer: Service, Sendable {
                 }
                 positions[message.partition] = message.offset + 1
             }
-            let changed = working.takeChanged()
+            let changed = engine.takeChanged()
             let (logger, group) = (self.logger, offsetsGroup)
             let topic = TopicCatalogue.attendanceMarks.name
             let outcome = positions
@@ -124,9 +127,8 @@ final class MarksConsumer: Service, Sendable {
                     try await ConsumerOffsets.store(outcome.map { ConsumerOffsets.Position(topic: topic, partition: $0.key, nextOffset: $0.value) },
                                                     group: group, on: connection, logger: logger)
                 }
-                engine = working
                 offsets.merge(positions) { _, new in new }
-                marksApplied.increment(by: messages.count)
+                marksApplied.increment(by: pending.count)
                 if !signals.isEmpty {
                     signalsEmitted.increment(by: signals.count)
                     signalsQueued()
@@ -135,7 +137,16 @@ final class MarksConsumer: Service, Sendable {
             } catch {
                 logger.warning("batch not stored; retrying from PostgreSQL's state", metadata: ["error": "\(String(reflecting: error))"])
                 try await Task.sleep(for: .seconds(1))
-                try? await load(Set(positions.keys), into: &engine, offsets: &offsets)
+                // Until reloaded, memory is ahead of PostgreSQL: keep trying, and apply nothing meanwhile.
+                while true {
+                    do {
+                        try await load(Set(positions.keys), into: &engine, offsets: &offsets)
+                        break
+                    } catch {
+                        logger.warning("partitions not reloaded yet; retrying", metadata: ["error": "\(String(reflecting: error))"])
+                        try await Task.sleep(for: .seconds(1))
+                    }
+                }
             }
         }
     }

@@ -13,6 +13,12 @@ struct Barrier {
     let group: String
     let logger: Logger
 
+    /// A well-formed envelope of a type the detector ignores.
+    static let marker = Array(#"""
+        {"type":"benchmark.barrier","id":"00000000-0000-0000-0000-000000000000","schemaVersion":1,"source":"detector-benchmark",
+         "time":"2026-01-01T00:00:00Z","key":"barrier","data":{"schoolUrn":"000000","date":"2026-01-01","session":"AM"}}
+        """#.utf8)
+
     func pass() async throws {
         let partitions = TopicCatalogue.attendanceMarks.partitions
         var markers: [Int32: Int64] = [:]
@@ -20,7 +26,7 @@ struct Barrier {
         while markers.count < partitions {
             let batch = (key..<key + 64).map { index in
                 KafkaOutgoingMessage(topic: TopicCatalogue.attendanceMarks.name, key: "barrier-\(index)",
-                                     value: Array(#"{"type":"benchmark.barrier","id":"00000000-0000-0000-0000-000000000000"}"#.utf8))
+                                     value: Self.marker)
             }
             key += 64
             for result in try await producer.send(batch) {
@@ -34,6 +40,17 @@ struct Barrier {
             }) ?? [:]
             if markers.allSatisfy({ (stored[$0.key] ?? 0) > $0.value }) { return }
             try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}
+
+extension Barrier {
+    /// Waits until the detector's relay has published every queued signal.
+    func drainOutbox() async throws {
+        while true {
+            let pending = try await postgres.withConnection { connection in try await Outbox.pendingCount(on: connection, logger: logger) }
+            if pending == 0 { return }
+            try await Task.sleep(for: .milliseconds(50))
         }
     }
 }

@@ -7,15 +7,17 @@ import Messaging
 /// 30 pupils, one `MarksRecorded` per class register, schools of about 250 pupils.
 struct SyntheticLA {
     let pupils: Int
+    /// Distinguishes one run's schools and pupils from an earlier run's still on the topic (0..<90).
+    let run: Int
     static let classSize = 30
     static let schoolSize = 250
 
     var schools: Int { (pupils + Self.schoolSize - 1) / Self.schoolSize }
 
-    func urn(_ school: Int) -> String { String(format: "%06d", 500_000 + school) }
+    func urn(_ school: Int) -> String { String(format: "%06d", 100_000 + run * 5_000 + school) }
 
     func upn(_ pupil: Int) -> String {
-        let body = "802" + String(format: "%04d", pupil / 100_000) + String(format: "%05d", pupil % 100_000)
+        let body = String(format: "%03d", 800 + run) + String(format: "%04d", pupil / 100_000) + String(format: "%05d", pupil % 100_000)
         return String(UPN.checkLetter(for: Array(body))!) + body
     }
 
