@@ -130,6 +130,22 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// Stops fetching from every assigned partition (back-pressure); ``resume()`` starts again.
+    /// The offset after the last message of each partition of `topic` now (its high watermark), asked of
+    /// the broker: where a reader that wants "everything so far" stops.
+    public func endOffsets(topic: String, partitions: [Int32]) async throws(KafkaError) -> [Int32: Int64] {
+        let handle = self.handle
+        return try await executor.run { () throws(KafkaError) -> [Int32: Int64] in
+            var ends: [Int32: Int64] = [:]
+            for partition in partitions {
+                var low: Int64 = 0, high: Int64 = 0
+                let code = rd_kafka_query_watermark_offsets(handle.pointer, topic, partition, &low, &high, 10_000)
+                guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.from(code, context: "end offset of \(topic)[\(partition)]") }
+                ends[partition] = high
+            }
+            return ends
+        }
+    }
+
     public func pause() async throws(KafkaError) { try await changeFetching(pause: true) }
     public func resume() async throws(KafkaError) { try await changeFetching(pause: false) }
 

@@ -84,6 +84,19 @@ struct DetectorPipelineTests {
         #expect(summary.status == 200)
         #expect(((summary.json["overall"] as? [String: Any])?["pupils"] as? Int) ?? 0 >= 300)
 
+        // A school token (made with the command) sees its own school only; another school's pupil is not found.
+        let (create, created, _) = try ServiceBinary.launch("absence-detector", arguments: ["token", "create", "--school", someone.school],
+                                                            environment: detectorEnvironment(detectorSchema, port: detectorPort))
+        #expect(await ServiceBinary.waitForExit(create, seconds: 30))
+        let schoolToken = String(decoding: created.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let elsewhere = try #require(recount.keys.first { $0.school != someone.school })
+        #expect(try await Self.get("/v1/pupils/\(someone.upn)/attendance", port: detectorPort, token: schoolToken).status == 200)
+        #expect(try await Self.get("/v1/pupils/\(elsewhere.upn)/attendance", port: detectorPort, token: schoolToken).status == 404)
+        #expect(try await Self.get("/v1/schools/\(someone.school)/summary", port: detectorPort, token: schoolToken).status == 200)
+        #expect(try await Self.get("/v1/schools/\(elsewhere.school)/summary", port: detectorPort, token: schoolToken).status == 403)
+        #expect(try await Self.get("/v1/summary", port: detectorPort, token: schoolToken).status == 403)
+        #expect(try await Self.get("/v1/summary", port: detectorPort, token: "wrong").status == 401)
+
         // A rebuild from the topic, with the service stopped, arrives at the same figures and no new signal.
         detector.terminate()
         _ = await ServiceBinary.waitForExit(detector, seconds: 20)
@@ -91,7 +104,8 @@ struct DetectorPipelineTests {
         #expect(await ServiceBinary.waitForExit(rebuild, seconds: 120))
         #expect(rebuild.terminationStatus == 0)
         #expect(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("rebuilt"))
-        #expect(try await Self.figures(schema: detectorSchema) == recount)
+        let rebuilt = try await Self.figures(schema: detectorSchema)
+        #expect(rebuilt == recount, "rebuilt \(rebuilt.count) pupils, \(rebuilt.values.map(\.possibleSessions).reduce(0, +)) possible; recount \(recount.values.map(\.possibleSessions).reduce(0, +))")
         #expect(try await Self.signals(schema: detectorSchema).count == signals.count)
 
         ingest.terminate()
@@ -167,7 +181,7 @@ struct DetectorPipelineTests {
         return Int(response.status.code)
     }
 
-    static func get(_ path: String, port: Int) async throws -> (status: Int, json: [String: Any]) {
+    static func get(_ path: String, port: Int, token: String = token) async throws -> (status: Int, json: [String: Any]) {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
         request.headers.add(name: "Authorization", value: "Bearer \(token)")
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))

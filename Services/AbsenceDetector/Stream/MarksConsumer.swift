@@ -13,8 +13,8 @@ import Storage
 /// truth: a message below them (redelivered after a crash between the two commits) is skipped. A newly
 /// assigned partition loads its pupils and offsets from PostgreSQL first; a revoked one is dropped.
 ///
-/// Shutdown: finishes the batch in hand, commits, and leaves the group. `stopWhenIdle` ends the loop once
-/// no message has arrived for that long (the `rebuild` command).
+/// Shutdown: finishes the batch in hand, commits, and leaves the group. `stopAtEnd` ends the loop once every
+/// assigned partition has been processed up to where it ended when it was assigned (the `rebuild` command).
 final class MarksConsumer: Service, Sendable {
     private let consumer: KafkaConsumer
     private let postgres: PostgresClient
@@ -22,20 +22,20 @@ final class MarksConsumer: Service, Sendable {
     /// The name under which offsets are stored in PostgreSQL (the service's consumer group).
     private let offsetsGroup: String
     private let logger: Logger
-    private let stopWhenIdle: Duration?
+    private let stopAtEnd: Bool
     /// Called after a transaction that queued signals (wakes the outbox relay).
     private let signalsQueued: @Sendable () -> Void
     private let marksApplied = Counter(label: "detector_marks_events_total")
     private let signalsEmitted = Counter(label: "detector_signals_total")
 
     init(consumer: KafkaConsumer, postgres: PostgresClient, settings: DetectorSettings, offsetsGroup: String, logger: Logger,
-         stopWhenIdle: Duration? = nil, signalsQueued: @escaping @Sendable () -> Void = {}) {
+         stopAtEnd: Bool = false, signalsQueued: @escaping @Sendable () -> Void = {}) {
         self.consumer = consumer
         self.postgres = postgres
         self.settings = settings
         self.offsetsGroup = offsetsGroup
         self.logger = logger
-        self.stopWhenIdle = stopWhenIdle
+        self.stopAtEnd = stopAtEnd
         self.signalsQueued = signalsQueued
     }
 
@@ -43,7 +43,7 @@ final class MarksConsumer: Service, Sendable {
         var engine = DetectorEngine(settings: settings)
         var nextOffsets: [Int32: Int64] = [:]
         var owned = Set<Int32>()
-        var idleSince = ContinuousClock.now
+        var stopAt: [Int32: Int64] = [:]
         let topic = TopicCatalogue.attendanceMarks.name
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let batch = try await consumer.nextBatch()
@@ -64,7 +64,6 @@ final class MarksConsumer: Service, Sendable {
                     logger.warning("rebalance failed", metadata: ["reason": "\(reason)"])
                 }
             }
-            if !newlyAssigned.isEmpty { idleSince = .now }
             // Until loaded (PostgreSQL may be down, or the migrations not yet applied), nothing is processed.
             while !newlyAssigned.isEmpty {
                 do {
@@ -75,14 +74,18 @@ final class MarksConsumer: Service, Sendable {
                     try await Task.sleep(for: .seconds(1))
                 }
             }
-            if batch.messages.isEmpty {
-                if let stopWhenIdle, idleSince.duration(to: .now) > stopWhenIdle, !owned.isEmpty { break }
-                continue
+            if stopAtEnd, !newlyAssigned.isEmpty {
+                stopAt.merge(try await consumer.endOffsets(topic: topic, partitions: newlyAssigned.sorted())) { _, new in new }
             }
-            idleSince = .now
+            if stopAtEnd, !owned.isEmpty, stopAt.allSatisfy({ $0.value <= (nextOffsets[$0.key] ?? 0) }) { break }
+            if batch.messages.isEmpty { continue }
             let fresh = batch.messages.filter { $0.offset >= nextOffsets[$0.partition] ?? 0 && owned.contains($0.partition) }
             if !fresh.isEmpty {
                 try await process(fresh, engine: &engine, offsets: &nextOffsets)
+            }
+            if stopAtEnd, stopAt.allSatisfy({ $0.value <= (nextOffsets[$0.key] ?? 0) }) {
+                try? await consumer.commit(batch)
+                break
             }
             do {
                 try await consumer.commit(batch)

@@ -34,9 +34,10 @@ enum RebuildCommand {
             consumerConfiguration.maxBatchSize = 5_000
             consumerConfiguration.statisticsInterval = nil
             let started = ContinuousClock.now
+            // Everything on the topic when it starts; what arrives later is the service's to read.
             let consumer = MarksConsumer(
                 consumer: try KafkaConsumer(configuration: consumerConfiguration, logger: logger),
-                postgres: postgres, settings: settings, offsetsGroup: group, logger: logger, stopWhenIdle: .seconds(5))
+                postgres: postgres, settings: settings, offsetsGroup: group, logger: logger, stopAtEnd: true)
             try await consumer.run()
             let rows = try await postgres.query("SELECT count(*), coalesce(sum(possible_sessions), 0) FROM pupil_state", logger: logger)
             for try await (pupils, possible) in rows.decode((Int, Int).self) {
