@@ -52,6 +52,7 @@ enum Migrations {
                 free_school_meals boolean NOT NULL,
                 child_looked_after boolean NOT NULL,
                 has_social_worker boolean NOT NULL,
+                family_id text,
                 updated_at timestamptz NOT NULL DEFAULT now(),
                 PRIMARY KEY (school_urn, upn)
             )

@@ -204,3 +204,80 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite("Siblings and whole generated terms through the engine")
+struct EngineTermTests {
+    let logger = Logger(label: "tests")
+
+    @Test func siblingsAbsentOnTheSameDayAreAPatternReportedByTheAbsenceThatCompletesIt() {
+        let families = FamilyIndex()
+        let older = PupilKey(school: "100001", upn: "B801200005001")
+        let younger = PupilKey(school: "100002", upn: "A801200006002")
+        families.set(older, family: "F1")
+        families.set(younger, family: "F1")
+        var engine = DetectorEngine(settings: .dfeDefaults, families: families)
+        let day = "2026-09-08"
+        #expect(engine.apply(school: older.school, date: day, session: "AM", marks: [(older.upn, "I")], partition: 0, logger: logger)
+            .filter { $0.kind == .pattern }.isEmpty)
+        let together = engine.apply(school: younger.school, date: day, session: "AM", marks: [(younger.upn, "N")], partition: 1, logger: logger)
+            .filter { $0.kind == .pattern }
+        #expect(together.count == 1)
+        #expect(together.first?.upn == younger.upn)
+        #expect(together.first?.reason.contains(older.upn) == true)
+        #expect(Set(together.first?.sessions.map(\.code) ?? []) == ["I", "N"])
+        // A present sibling on another day is no pattern.
+        _ = engine.apply(school: older.school, date: "2026-09-09", session: "AM", marks: [(older.upn, "/")], partition: 0, logger: logger)
+        #expect(engine.apply(school: younger.school, date: "2026-09-09", session: "AM", marks: [(younger.upn, "N")], partition: 1, logger: logger)
+            .filter { $0.kind == .pattern }.isEmpty)
+    }
+
+    /// Every (school, session, pupil, code) of a generated term, in date order.
+    static func marks(_ term: GeneratedTerm) -> [(school: String, date: String, session: String, upn: String, code: String)] {
+        var generator = SeededGenerator(seed: term.seed)
+        var marks: [(String, String, String, String, String)] = []
+        for day in term.days {
+            for half in ["AM", "PM"] {
+                for school in 0..<term.schools {
+                    for pupil in 0..<term.pupilsPerSchool {
+                        let absent = Double(generator.next() % 10_000) / 10_000 < (pupil < 10 ? 0.4 : 0.05)
+                        let code = absent ? ["N", "I", "O", "G"][Int(generator.next() % 4)] : (half == "AM" ? "/" : "\\")
+                        marks.append((term.urn(school), day.iso, half, term.upn(school: school, pupil: pupil), code))
+                    }
+                }
+            }
+        }
+        return marks
+    }
+
+    @Test func aShuffledAndRepeatedTermGivesTheFiguresAndTheFinalConditionsOfTheTermInOrder() {
+        let term = GeneratedTerm(seed: 5, schools: 3, pupilsPerSchool: 100, schoolDays: 30)
+        let marks = Self.marks(term)
+        var inOrder = DetectorEngine(settings: .dfeDefaults)
+        var inOrderSignals: [AttendanceSignal] = []
+        for mark in marks {
+            inOrderSignals += inOrder.apply(school: mark.school, date: mark.date, session: mark.session, marks: [(mark.upn, mark.code)], partition: 0, logger: logger)
+        }
+        var generator = SeededGenerator(seed: 99)
+        var shuffled = DetectorEngine(settings: .dfeDefaults)
+        for mark in (marks + marks.prefix(2_000)).shuffled(using: &generator) {
+            _ = shuffled.apply(school: mark.school, date: mark.date, session: mark.session, marks: [(mark.upn, mark.code)], partition: 0, logger: logger)
+        }
+        #expect(inOrder.pupils.count == 300)
+        for (key, pupil) in inOrder.pupils {
+            let other = shuffled.pupils[key]
+            #expect(other?.figures == pupil.figures)
+            #expect(other?.history == pupil.history)
+            // Judged on the whole term, the threshold conditions agree; the path there may differ.
+            let judged: Set<Condition> = [.persistent, .severe, .unauthorised10Days, .absence15Days, .penalty]
+            #expect(other?.conditions.intersection(judged) == pupil.conditions.intersection(judged))
+        }
+        // The same order again (a replay into a fresh engine) gives the same signals, the same ids.
+        var replay = DetectorEngine(settings: .dfeDefaults)
+        var replaySignals: [AttendanceSignal] = []
+        for mark in marks {
+            replaySignals += replay.apply(school: mark.school, date: mark.date, session: mark.session, marks: [(mark.upn, mark.code)], partition: 0, logger: logger)
+        }
+        #expect(replaySignals.map(SignalStore.identity(of:)) == inOrderSignals.map(SignalStore.identity(of:)))
+        #expect(Set(inOrderSignals.map(\.kind)).isSuperset(of: [.firstDayAbsence, .persistentAbsence, .severeAbsence]))
+    }
+}

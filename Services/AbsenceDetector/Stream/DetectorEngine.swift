@@ -7,11 +7,13 @@ import Logging
 struct DetectorEngine {
     var pupils: [PupilKey: PupilState] = [:]
     let rules: SignalRules
+    let families: FamilyIndex
     /// Pupils changed since the last ``takeChanged()``: what the next transaction writes.
     private(set) var changed: Set<PupilKey> = []
 
-    init(settings: DetectorSettings) {
+    init(settings: DetectorSettings, families: FamilyIndex = FamilyIndex()) {
         rules = SignalRules(settings: settings)
+        self.families = families
     }
 
     /// Applies one session's marks (a register's new marks, or amendments) and returns the signals.
@@ -37,7 +39,10 @@ struct DetectorEngine {
                 signals += rules.evaluate(&pupil, changed: when)
                 return true
             }(&pupils[key, default: PupilState(key: key, partition: partition)])
-            if recorded { changed.insert(key) }
+            if recorded {
+                changed.insert(key)
+                if code.category.isAbsence { signals += siblingsAbsentTogether(key, on: when) }
+            }
         }
         return signals
     }
@@ -57,6 +62,32 @@ struct DetectorEngine {
             logger.debug("attendance.marks event of another type ignored", metadata: ["type": "\(other)"])
             return []
         }
+    }
+
+    /// A `pattern` signal when brothers or sisters (same family id, any school this instance holds) are
+    /// absent on the same day as this pupil's new absence. Reported by whichever absence completes it;
+    /// the signal's id comes from the day and the siblings, so it is queued once.
+    mutating func siblingsAbsentTogether(_ key: PupilKey, on session: Session) -> [AttendanceSignal] {
+        let siblings = families.siblings(of: key)
+        guard !siblings.isEmpty, let pupil = pupils[key] else { return [] }
+        let day = Int32(session.date.dayNumber)
+        func absences(of state: PupilState) -> [SessionHistory.Entry] {
+            let start = state.history.index(of: day * 2)
+            return state.history.entries[start...].prefix { $0.ordinal >> 1 == day }.filter { $0.code.category.isAbsence }
+        }
+        var together: [(PupilKey, [SessionHistory.Entry])] = []
+        for sibling in siblings {
+            guard let state = pupils[sibling] else { continue }
+            let missed = absences(of: state)
+            if !missed.isEmpty { together.append((sibling, missed)) }
+        }
+        guard !together.isEmpty, let year = pupil.currentYear else { return [] }
+        let evidence = Evidence(pupil: pupil, year: year, latest: session)
+        let names = together.map { "\($0.0.upn) at school \($0.0.school)" }.joined(separator: ", ")
+        let marks = (absences(of: pupil) + together.flatMap(\.1)).sorted { $0.ordinal < $1.ordinal }.map(Evidence.mark)
+        return [evidence.signal(.pattern, asOf: Session(date: session.date, half: .am),
+                                reason: "absent on \(session.date.iso) together with siblings: \(names)",
+                                window: (session.date, session.date), sessions: marks)]
     }
 
     mutating func takeChanged() -> [PupilState] {

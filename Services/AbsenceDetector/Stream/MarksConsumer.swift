@@ -19,6 +19,7 @@ final class MarksConsumer: Service, Sendable {
     private let consumer: KafkaConsumer
     private let postgres: PostgresClient
     private let settings: DetectorSettings
+    private let families: FamilyIndex
     /// The name under which offsets are stored in PostgreSQL (the service's consumer group).
     private let offsetsGroup: String
     private let logger: Logger
@@ -28,11 +29,13 @@ final class MarksConsumer: Service, Sendable {
     private let marksApplied = Counter(label: "detector_marks_events_total")
     private let signalsEmitted = Counter(label: "detector_signals_total")
 
-    init(consumer: KafkaConsumer, postgres: PostgresClient, settings: DetectorSettings, offsetsGroup: String, logger: Logger,
+    init(consumer: KafkaConsumer, postgres: PostgresClient, settings: DetectorSettings, families: FamilyIndex = FamilyIndex(),
+         offsetsGroup: String, logger: Logger,
          stopAtEnd: Bool = false, signalsQueued: @escaping @Sendable () -> Void = {}) {
         self.consumer = consumer
         self.postgres = postgres
         self.settings = settings
+        self.families = families
         self.offsetsGroup = offsetsGroup
         self.logger = logger
         self.stopAtEnd = stopAtEnd
@@ -40,7 +43,8 @@ final class MarksConsumer: Service, Sendable {
     }
 
     func run() async throws {
-        var engine = DetectorEngine(settings: settings)
+        var engine = DetectorEngine(settings: settings, families: families)
+        var familiesLoaded = false
         var nextOffsets: [Int32: Int64] = [:]
         var owned = Set<Int32>()
         var stopAt: [Int32: Int64] = [:]
@@ -67,6 +71,10 @@ final class MarksConsumer: Service, Sendable {
             // Until loaded (PostgreSQL may be down, or the migrations not yet applied), nothing is processed.
             while !newlyAssigned.isEmpty {
                 do {
+                    if !familiesLoaded {
+                        try await families.load(from: postgres, logger: logger)
+                        familiesLoaded = true
+                    }
                     try await load(newlyAssigned, into: &engine, offsets: &nextOffsets)
                     break
                 } catch {
