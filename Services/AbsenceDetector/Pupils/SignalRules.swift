@@ -33,7 +33,10 @@ struct SignalRules: Sendable {
         let penalty = pupil.penaltyCodedSessions >= settings.penaltySessions || pupil.conditions.contains(.penalty)
             ? penaltyWindow(pupil, endingAt: latest.session.date) : PenaltyWindow(start: latest.session.date, end: latest.session.date, sessions: [])
         if penalty.sessions.count >= settings.penaltySessions { now.insert(.penalty) }
-        let patterns = weekdayPatterns(pupil, endingAt: latest.session.date)
+        // Only a new absence can start a pattern; without one, only an active pattern needs another look.
+        let changedIsAbsence = pupil.history.entries[pupil.history.index(of: Int32(changed.ordinal))].code.category.isAbsence
+        let hasPattern = pupil.conditions.contains { if case .pattern = $0 { true } else { false } }
+        let patterns = changedIsAbsence || hasPattern ? weekdayPatterns(pupil, endingAt: latest.session.date) : [:]
         for weekday in patterns.keys { now.insert(.pattern(weekday: weekday)) }
 
         let entered = now.subtracting(pupil.conditions)
