@@ -49,9 +49,14 @@ struct DetectorEngine {
 
     /// Applies an `attendance.marks` message: one decode, whichever of the two event types it carries.
     mutating func apply(message bytes: some Collection<UInt8>, partition: Int32, logger: Logger) throws(EventDecodingError) -> [AttendanceSignal] {
-        let envelope = try EventCodec.decode(MarksMessage.self, from: bytes)
-        let event = envelope.data
-        switch envelope.type {
+        let type: String, event: MarksMessage
+        if let parsed = MarksMessageParser.parse(bytes) {
+            (type, event) = parsed
+        } else {
+            let envelope = try EventCodec.decode(MarksMessage.self, from: bytes)
+            (type, event) = (envelope.type, envelope.data)
+        }
+        switch type {
         case MarksRecorded.type:
             return apply(school: event.schoolUrn, date: event.date, session: event.session, marks: (event.marks ?? []).map { ($0.upn, $0.code) },
                          partition: partition, logger: logger)
@@ -109,8 +114,8 @@ struct DetectorEngine {
 
 /// The data of either event on `attendance.marks`: `MarksRecorded` has `marks`, `MarksAmended` has
 /// `amendments` (each with the new `code`).
-struct MarksMessage: Codable, Sendable {
-    struct Mark: Codable, Sendable {
+struct MarksMessage: Codable, Sendable, Equatable {
+    struct Mark: Codable, Sendable, Equatable {
         var upn: String
         var code: String
     }
