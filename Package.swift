@@ -53,6 +53,8 @@ let package = Package(
         // MARK: Shared libraries
         .target(name: "AttendanceDomain", path: "Shared/AttendanceDomain", swiftSettings: swiftSettings),
         .target(name: "Events", path: "Shared/Events", swiftSettings: swiftSettings),
+        // A seedable synthetic LA (schools, pupils, families, a term of registers) for the demo and benchmarks.
+        .target(name: "SyntheticLA", dependencies: ["AttendanceDomain", "Events"], path: "Shared/SyntheticLA", swiftSettings: swiftSettings),
         .systemLibrary(
             name: "CRdKafka",
             path: "Shared/CRdKafka",
@@ -161,6 +163,12 @@ let package = Package(
             name: "AttendanceDomainTests",
             dependencies: ["AttendanceDomain"],
             path: "Tests/AttendanceDomainTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SyntheticLATests",
+            dependencies: ["SyntheticLA", "AttendanceDomain", "Events"],
+            path: "Tests/SyntheticLATests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
