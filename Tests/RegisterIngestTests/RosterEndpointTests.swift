@@ -41,8 +41,8 @@ struct RosterEndpointTests {
             #expect(again.1.contains(#""profilesChanged":0"#) && again.1.contains(#""contactsChanged":0"#))
             let flagged = try await Self.put(client, school: school, Self.roster(senSupport: true))
             #expect(flagged.1.contains(#""profilesChanged":1"#) && flagged.1.contains(#""contactsChanged":0"#))
-            #expect(try await RegisterEndpointTests.count("SELECT count(*) FROM outbox WHERE topic = 'pupils.profiles'", postgres) == 2)
-            #expect(try await RegisterEndpointTests.count("SELECT count(*) FROM outbox WHERE topic = 'pupils.contacts'", postgres) == 1)
+            #expect(try await RegisterEndpointTests.count("SELECT count(*) FROM outbox WHERE topic = 'pupils.profiles' AND message_key = '\(school)'", postgres) == 2)
+            #expect(try await RegisterEndpointTests.count("SELECT count(*) FROM outbox WHERE topic = 'pupils.contacts' AND message_key = '\(school)'", postgres) == 1)
             // Contact details go to pupils.contacts only, never into the profiles.
             #expect(try await RegisterEndpointTests.count(
                 "SELECT count(*) FROM outbox WHERE topic = 'pupils.profiles' AND convert_from(payload, 'UTF8') LIKE '%example.org%'", postgres) == 0)
