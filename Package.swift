@@ -36,6 +36,7 @@ let package = Package(
         .executable(name: "messaging-benchmark", targets: ["MessagingBenchmark"]),
         .executable(name: "ingest-benchmark", targets: ["IngestBenchmark"]),
         .executable(name: "detector-benchmark", targets: ["DetectorBenchmark"]),
+        .executable(name: "la-feed", targets: ["LAFeed"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
@@ -145,6 +146,19 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/Benchmarks/DetectorBenchmark",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tools
+        .executableTarget(
+            name: "LAFeed",
+            dependencies: [
+                "SyntheticLA", "AttendanceDomain", "Events",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Tests/Tools/LAFeed",
             swiftSettings: swiftSettings
         ),
 

@@ -8,6 +8,7 @@ import ServiceRuntime
 /// `GET /v1/schools/{urn}/summary` (that school's token or an LA token) and `GET /v1/summary` (LA tokens
 /// only): attendance, persistent and severe absence, overall, by year group and by cohort, beside the
 /// national figures. Pupils are judged on their academic year to date once they have the minimum sessions.
+/// The year is the latest with marks, or `?academicYear=2025/26`.
 struct SummaryRoutes: Sendable {
     let authenticator: BearerTokenAuthenticator
     let postgres: PostgresClient
@@ -21,14 +22,16 @@ struct SummaryRoutes: Sendable {
                 return try JSONResponse.error(.unauthorized, "a valid bearer token is required")
             }
             guard principal.mayAccess(school: urn) else { return try JSONResponse.error(.forbidden, "this token may not read school \(urn)") }
-            return try JSONResponse.make(.ok, try await summary(school: urn))
+            guard let year = try Self.requestedYear(request) else { return try JSONResponse.error(.badRequest, Self.yearProblem) }
+            return try JSONResponse.make(.ok, try await summary(school: urn, year: year))
         }
         router.get("/v1/summary") { request, _ in
+            guard let year = try Self.requestedYear(request) else { return try JSONResponse.error(.badRequest, Self.yearProblem) }
             guard let principal = try await authenticator.principal(authorization: request.headers[.authorization]) else {
                 return try JSONResponse.error(.unauthorized, "a valid bearer token is required")
             }
             guard principal == .localAuthority else { return try JSONResponse.error(.forbidden, "the LA summary needs an LA token") }
-            return try JSONResponse.make(.ok, try await summary(school: nil))
+            return try JSONResponse.make(.ok, try await summary(school: nil, year: year))
         }
     }
 
@@ -70,9 +73,21 @@ struct SummaryRoutes: Sendable {
         ("childLookedAfter", "child_looked_after"), ("hasSocialWorker", "has_social_worker"),
     ]
 
-    func summary(school: String?) async throws -> Summary {
+    static let yearProblem = "academicYear: expected a year written 2025/26"
+
+    /// `.some(nil)` for the latest year, `.some(year)` for a valid `academicYear`, nil for an invalid one.
+    static func requestedYear(_ request: Request) throws -> Int?? {
+        guard let text = request.uri.queryParameters.get("academicYear") else { return .some(nil) }
+        let parts = text.split(separator: "/")
+        guard parts.count == 2, let start = Int(parts[0]), let end = Int(parts[1]), (2000...2100).contains(start), end == (start + 1) % 100 else {
+            return nil
+        }
+        return .some(start)
+    }
+
+    func summary(school: String?, year requested: Int?) async throws -> Summary {
         let minimum = settings.thresholds.minimumPossibleSessions
-        let year = try await latestYear(school: school)
+        let year = if let requested { requested } else { try await latestYear(school: school) }
         let cohortColumns = Self.cohorts.map { "coalesce(p.\($0.1), false)" }.joined(separator: ", ")
         // One pass: per pupil of the latest academic year, the figures and the groups it falls in.
         let rows = try await postgres.query("""
