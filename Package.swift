@@ -140,7 +140,7 @@ let package = Package(
         .executableTarget(
             name: "DetectorBenchmark",
             dependencies: [
-                "BenchmarkSupport", "AttendanceDomain", "Events", "Messaging", "Storage",
+                "BenchmarkSupport", "AttendanceDomain", "Events", "Messaging", "Storage", "SyntheticLA",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -169,6 +169,9 @@ let package = Package(
                 "Storage", "Messaging",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
@@ -220,7 +223,7 @@ let package = Package(
         .testTarget(
             name: "AbsenceDetectorTests",
             dependencies: [
-                "AbsenceDetector", "RegisterIngest", "AttendanceDomain", "Events", "Messaging", "ServiceRuntime", "Storage", "TestSupport",
+                "AbsenceDetector", "RegisterIngest", "AttendanceDomain", "Events", "Messaging", "ServiceRuntime", "Storage", "SyntheticLA", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

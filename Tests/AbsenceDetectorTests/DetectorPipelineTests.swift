@@ -37,8 +37,8 @@ struct DetectorPipelineTests {
         let detectorPort = TestEnvironment.freePort()
         var detector = try ServiceBinary.launchLogged("absence-detector", environment: detectorEnvironment(detectorSchema, port: detectorPort)).process
         defer { if detector.isRunning { kill(detector.processIdentifier, SIGKILL) } }
-        #expect(try await Self.waitUntilListening(port: ingestPort, process: ingest))
-        #expect(try await Self.waitUntilListening(port: detectorPort, process: detector))
+        #expect(try await ServiceBinary.waitUntilListening(port: ingestPort, process: ingest))
+        #expect(try await ServiceBinary.waitUntilListening(port: detectorPort, process: detector))
 
         // Registers in date order, with amendments (N recoded I) two days later; the detector is killed
         // with SIGKILL halfway and restarted.
@@ -190,13 +190,4 @@ struct DetectorPipelineTests {
         return (Int(response.status.code), json)
     }
 
-    static func waitUntilListening(port: Int, process: Process) async throws -> Bool {
-        let deadline = ContinuousClock.now.advanced(by: .seconds(60))
-        while process.isRunning, ContinuousClock.now < deadline {
-            if let answer = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/health"), timeout: .seconds(2)),
-               answer.status == .ok { return true }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        return false
-    }
 }

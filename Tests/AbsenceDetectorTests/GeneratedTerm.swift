@@ -1,6 +1,7 @@
 import AttendanceDomain
 import Foundation
 import NIOCore
+import SyntheticLA
 
 /// A small deterministic term for the tests: schools of pupils with mostly good attendance, a few pupils
 /// drifting into persistent and severe absence, `N` marks recoded `I` two days later.
@@ -29,7 +30,7 @@ struct GeneratedTerm {
 
     /// Every session's register, then each amendment as the register sent again two days later.
     func registers() -> [ByteBuffer] {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SeededRandom(seed: seed)
         var documents: [ByteBuffer] = []
         var pending: [(due: Int, body: ByteBuffer)] = []
         for (dayIndex, day) in days.enumerated() {

@@ -2,6 +2,7 @@
 import AttendanceDomain
 import Events
 import Logging
+import SyntheticLA
 import Testing
 
 /// Hand-worked cases of the detector's computation, through the same engine the service runs.
@@ -148,7 +149,7 @@ struct SignalRulesTests {
         var inOrder = DetectorEngine(settings: .dfeDefaults)
         Self.feed(&inOrder, codes, days: days, logger: logger)
         var shuffled = DetectorEngine(settings: .dfeDefaults)
-        var generator = SeededGenerator(seed: 7)
+        var generator = SeededRandom(seed: 7)
         let order = Array(0..<60).shuffled(using: &generator) + Array(0..<60).shuffled(using: &generator)  // everything twice
         for index in order {
             _ = shuffled.apply(school: Self.school, date: days[index / 2].iso, session: index % 2 == 0 ? "AM" : "PM",
@@ -192,19 +193,6 @@ struct SignalRulesTests {
     }
 }
 
-/// A small deterministic generator (SplitMix64) so shuffles repeat.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite("Siblings and whole generated terms through the engine")
 struct EngineTermTests {
     let logger = Logger(label: "tests")
@@ -233,7 +221,7 @@ struct EngineTermTests {
 
     /// Every (school, session, pupil, code) of a generated term, in date order.
     static func marks(_ term: GeneratedTerm) -> [(school: String, date: String, session: String, upn: String, code: String)] {
-        var generator = SeededGenerator(seed: term.seed)
+        var generator = SeededRandom(seed: term.seed)
         var marks: [(String, String, String, String, String)] = []
         for day in term.days {
             for half in ["AM", "PM"] {
@@ -257,7 +245,7 @@ struct EngineTermTests {
         for mark in marks {
             inOrderSignals += inOrder.apply(school: mark.school, date: mark.date, session: mark.session, marks: [(mark.upn, mark.code)], partition: 0, logger: logger)
         }
-        var generator = SeededGenerator(seed: 99)
+        var generator = SeededRandom(seed: 99)
         var shuffled = DetectorEngine(settings: .dfeDefaults)
         for mark in (marks + marks.prefix(2_000)).shuffled(using: &generator) {
             _ = shuffled.apply(school: mark.school, date: mark.date, session: mark.session, marks: [(mark.upn, mark.code)], partition: 0, logger: logger)

@@ -26,7 +26,7 @@ struct OutboxRestartTests {
             }
             // First life, no broker: the register is committed, the relay cannot publish, the process is killed.
             let first = try ServiceBinary.launchLogged("register-ingest", environment: environment).process
-            #expect(try await Self.waitUntilListening(port: httpPort, process: first))
+            #expect(try await ServiceBinary.waitUntilListening(port: httpPort, process: first))
             var request = HTTPClientRequest(url: "http://127.0.0.1:\(httpPort)/v1/registers")
             request.method = .POST
             request.headers.add(name: "Authorization", value: "Bearer \(RegisterEndpointTests.token)")
@@ -47,7 +47,7 @@ struct OutboxRestartTests {
                                               logger: TestEnvironment.logger)
             defer { broker.stop() }
             let second = try ServiceBinary.launchLogged("register-ingest", environment: environment).process
-            #expect(try await Self.waitUntilListening(port: httpPort, process: second))
+            #expect(try await ServiceBinary.waitUntilListening(port: httpPort, process: second))
             let published = ContinuousClock.now.advanced(by: .seconds(30))
             while try await pending() > 0, ContinuousClock.now < published { try await Task.sleep(for: .milliseconds(200)) }
             #expect(try await pending() == 0)
@@ -56,7 +56,7 @@ struct OutboxRestartTests {
 
             // A third life after the publish sends nothing again.
             let third = try ServiceBinary.launchLogged("register-ingest", environment: environment).process
-            #expect(try await Self.waitUntilListening(port: httpPort, process: third))
+            #expect(try await ServiceBinary.waitUntilListening(port: httpPort, process: third))
             try await Task.sleep(for: .seconds(1))
             third.terminate()
             _ = await ServiceBinary.waitForExit(third, seconds: 20)
@@ -77,14 +77,4 @@ struct OutboxRestartTests {
         }
     }
 
-    /// `/health` answers once the process serves HTTP, with or without the broker.
-    static func waitUntilListening(port: Int, process: Process) async throws -> Bool {
-        let deadline = ContinuousClock.now.advanced(by: .seconds(60))
-        while process.isRunning, ContinuousClock.now < deadline {
-            if let answer = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/health"), timeout: .seconds(2)),
-               answer.status == .ok { return true }
-            try await Task.sleep(for: .milliseconds(200))
-        }
-        return false
-    }
 }

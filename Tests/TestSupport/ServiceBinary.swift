@@ -1,3 +1,6 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -63,6 +66,18 @@ public enum ServiceBinary {
             try await Task.sleep(for: .milliseconds(250))
         }
         return answer
+    }
+
+    /// Waits until `/health` answers 200 (the process serves HTTP, with or without the broker): false if the
+    /// process ends or a minute passes first.
+    public static func waitUntilListening(port: Int, process: Process) async throws -> Bool {
+        let deadline = ContinuousClock.now.advanced(by: .seconds(60))
+        while process.isRunning, ContinuousClock.now < deadline {
+            if let answer = try? await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/health"), timeout: .seconds(2)),
+               answer.status.code == 200 { return true }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return false
     }
 
     public static func waitForExit(_ process: Process, seconds: Double) async -> Bool {

@@ -25,3 +25,8 @@ public struct LatencySummary: Sendable, CustomStringConvertible {
         return "\(rounded)"
     }
 }
+
+extension Duration {
+    /// The duration in seconds, for rates.
+    public var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}

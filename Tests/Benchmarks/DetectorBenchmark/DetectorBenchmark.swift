@@ -7,6 +7,7 @@ import Logging
 import Messaging
 import PostgresNIO
 import Storage
+import SyntheticLA
 
 /// Feeds a large synthetic LA through `attendance.marks` into a release-built absence-detector and prints
 /// (1) marks/s sustained with state committed (every batch's offsets in PostgreSQL), with the CPU split,
@@ -62,7 +63,7 @@ struct DetectorBenchmark {
             // 1. Throughput: a half-term of registers as fast as the broker takes them.
             // Encoded beforehand, so that the measurement is the detector's, not this generator's JSON.
             let days = la.days(options.days)
-            var generator = SplitMix(seed: 42)
+            var generator = SeededRandom(seed: 42)
             var sessions: [[KafkaOutgoingMessage]] = []
             for day in days {
                 for half in SessionHalf.allCases { sessions.append(try la.session(Session(date: day, half: half), generator: &generator)) }
@@ -99,22 +100,5 @@ struct DetectorBenchmark {
         await producer.shutdown()
         await detector.stop()
         try await http.shutdown()
-    }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
-
-/// SplitMix64: a seedable generator, so a run can be repeated.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }

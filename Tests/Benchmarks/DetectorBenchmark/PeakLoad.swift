@@ -4,6 +4,7 @@ import Events
 import Foundation
 import Logging
 import Messaging
+import SyntheticLA
 
 /// Offers registers at a steady rate and measures, for every signal they cause, the time from the
 /// register's publication to the moment this reader receives the signal: the signal's publication plus
@@ -19,7 +20,7 @@ struct PeakLoad {
         var offeredRate: Double
     }
 
-    func run(days: [SchoolDate], marksPerSecond: Int, seconds: Int, generator: inout SplitMix) async throws -> Outcome {
+    func run(days: [SchoolDate], marksPerSecond: Int, seconds: Int, generator: inout SeededRandom) async throws -> Outcome {
         var configuration = KafkaConsumerConfiguration(
             client: KafkaConfiguration(bootstrapServers: stack.bootstrapServers, clientID: "detector-benchmark"),
             groupID: "detector-benchmark-\(UUID())", topics: [TopicCatalogue.attendanceSignals.name])

@@ -140,10 +140,6 @@ struct IngestBenchmark {
     }
 }
 
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
-
 /// Hands out indices to concurrent workers.
 final class NextIndex: @unchecked Sendable {
     private let lock = NSLock()
