@@ -39,9 +39,13 @@ extension AbsenceDetector {
             let authenticator = BearerTokenAuthenticator(environmentToken: env.values["DETECTOR_LA_TOKEN"], postgres: context.postgres, logger: context.logger)
             let pupils = PupilRoutes(authenticator: authenticator, postgres: context.postgres, settings: settings, logger: context.logger)
             let summaries = SummaryRoutes(authenticator: authenticator, postgres: context.postgres, settings: settings, logger: context.logger)
+            let worklists = WorklistRoutes(authenticator: authenticator, postgres: context.postgres, settings: settings, logger: context.logger)
+            let signals = SignalRoutes(authenticator: authenticator, postgres: context.postgres, logger: context.logger)
             return ServiceComponents(services: [producer, relay, marks, profiles], routes: { router in
                 pupils.add(to: router)
                 summaries.add(to: router)
+                worklists.add(to: router)
+                signals.add(to: router)
             })
         })
 }

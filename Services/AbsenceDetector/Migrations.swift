@@ -58,5 +58,12 @@ enum Migrations {
             )
             """,
         ]),
+        Migration(version: 4, name: "signals by session date", statements: [
+            // The date of the session a signal is about, for "today's first-day absences" and the like.
+            "ALTER TABLE signals ADD COLUMN session_date date",
+            "UPDATE signals SET session_date = left((payload::jsonb) #>> '{data,asOf}', 10)::date",
+            "ALTER TABLE signals ALTER COLUMN session_date SET NOT NULL",
+            "CREATE INDEX signals_by_date ON signals (session_date, kind)",
+        ]),
     ]
 }

@@ -17,21 +17,19 @@ struct SummaryRoutes: Sendable {
 
     func add(to router: Router<BasicRequestContext>) {
         router.get("/v1/schools/:urn/summary") { request, context in
-            let urn = context.parameters.get("urn") ?? ""
-            guard let principal = try await authenticator.principal(authorization: request.headers[.authorization]) else {
-                return try JSONResponse.error(.unauthorized, "a valid bearer token is required")
-            }
-            guard principal.mayAccess(school: urn) else { return try JSONResponse.error(.forbidden, "this token may not read school \(urn)") }
-            guard let year = try Self.requestedYear(request) else { return try JSONResponse.error(.badRequest, Self.yearProblem) }
-            return try JSONResponse.make(.ok, try await summary(school: urn, year: year))
+            try await answer(request, scope: .school(context.parameters.get("urn") ?? ""))
         }
         router.get("/v1/summary") { request, _ in
-            guard let year = try Self.requestedYear(request) else { return try JSONResponse.error(.badRequest, Self.yearProblem) }
-            guard let principal = try await authenticator.principal(authorization: request.headers[.authorization]) else {
-                return try JSONResponse.error(.unauthorized, "a valid bearer token is required")
-            }
-            guard principal == .localAuthority else { return try JSONResponse.error(.forbidden, "the LA summary needs an LA token") }
-            return try JSONResponse.make(.ok, try await summary(school: nil, year: year))
+            try await answer(request, scope: .localAuthority)
+        }
+    }
+
+    func answer(_ request: Request, scope: RequestScope) async throws -> Response {
+        if let refusal = try await scope.refusal(request, authenticator: authenticator) { return refusal }
+        do {
+            return try JSONResponse.make(.ok, try await summary(school: scope.schoolURN, year: try ListQuery.academicYear(request)))
+        } catch let problem as ListQuery.Problem {
+            return try JSONResponse.error(.badRequest, problem.message)
         }
     }
 
@@ -40,8 +38,12 @@ struct SummaryRoutes: Sendable {
         var judgedPupils = 0
         var possibleSessions = 0
         var attendedSessions = 0
+        var authorisedAbsenceSessions = 0
+        var unauthorisedAbsenceSessions = 0
         var attendanceRate: Double?
         var absenceRate: Double?
+        var authorisedAbsenceRate: Double?
+        var unauthorisedAbsenceRate: Double?
         var persistentAbsence = 0
         var persistentAbsenceRate: Double?
         var severeAbsence = 0
@@ -73,33 +75,22 @@ struct SummaryRoutes: Sendable {
         ("childLookedAfter", "child_looked_after"), ("hasSocialWorker", "has_social_worker"),
     ]
 
-    static let yearProblem = "academicYear: expected a year written 2025/26"
-
-    /// `.some(nil)` for the latest year, `.some(year)` for a valid `academicYear`, nil for an invalid one.
-    static func requestedYear(_ request: Request) throws -> Int?? {
-        guard let text = request.uri.queryParameters.get("academicYear") else { return .some(nil) }
-        let parts = text.split(separator: "/")
-        guard parts.count == 2, let start = Int(parts[0]), let end = Int(parts[1]), (2000...2100).contains(start), end == (start + 1) % 100 else {
-            return nil
-        }
-        return .some(start)
-    }
-
     func summary(school: String?, year requested: Int?) async throws -> Summary {
         let minimum = settings.thresholds.minimumPossibleSessions
-        let year = if let requested { requested } else { try await latestYear(school: school) }
+        let year = if let requested { requested } else { try await PupilStateStore.latestAcademicYear(school: school, on: postgres, logger: logger) }
         let cohortColumns = Self.cohorts.map { "coalesce(p.\($0.1), false)" }.joined(separator: ", ")
         // One pass: per pupil of the latest academic year, the figures and the groups it falls in.
         let rows = try await postgres.query("""
             SELECT coalesce(p.year_group, 'unknown'), \(unescaped: cohortColumns),
-                   s.possible_sessions, s.present + s.approved_educational_activity, s.persistent_absence, s.severe_absence
+                   s.possible_sessions, s.present + s.approved_educational_activity, s.authorised_absence, s.unauthorised_absence, s.persistent_absence, s.severe_absence
             FROM pupil_state s LEFT JOIN pupil_profiles p USING (school_urn, upn)
             WHERE s.academic_year = \(year ?? 0) AND (\(school)::text IS NULL OR s.school_urn = \(school))
             """, logger: logger)
         var overall = Accumulator(), byYear: [String: Accumulator] = [:], byCohort: [String: Accumulator] = [:]
-        for try await (yearGroup, sen, ehc, fsm, cla, social, possible, attended, persistent, severe)
-            in rows.decode((String, Bool, Bool, Bool, Bool, Bool, Int, Int, Bool, Bool).self) {
-            let pupil = Accumulator.Pupil(possible: possible, attended: attended, persistent: persistent, severe: severe, judged: possible >= minimum)
+        for try await (yearGroup, sen, ehc, fsm, cla, social, possible, attended, authorised, unauthorised, persistent, severe)
+            in rows.decode((String, Bool, Bool, Bool, Bool, Bool, Int, Int, Int, Int, Bool, Bool).self) {
+            let pupil = Accumulator.Pupil(possible: possible, attended: attended, authorised: authorised, unauthorised: unauthorised,
+                                          persistent: persistent, severe: severe, judged: possible >= minimum)
             overall.add(pupil)
             byYear[yearGroup, default: Accumulator()].add(pupil)
             for (flag, (name, _)) in zip([sen, ehc, fsm, cla, social], Self.cohorts) where flag {
@@ -107,21 +98,16 @@ struct SummaryRoutes: Sendable {
             }
         }
         return Summary(
-            scope: school.map { "school \($0)" } ?? "local authority", academicYear: year.map { "\($0)/\(String(format: "%02d", ($0 + 1) % 100))" },
+            scope: school.map { "school \($0)" } ?? "local authority", academicYear: year.map(ListQuery.yearName),
             minimumPossibleSessions: minimum, overall: overall.rates, byYearGroup: byYear.mapValues(\.rates), byCohort: byCohort.mapValues(\.rates))
-    }
-
-    private func latestYear(school: String?) async throws -> Int? {
-        let rows = try await postgres.query(
-            "SELECT max(academic_year) FROM pupil_state WHERE \(school)::text IS NULL OR school_urn = \(school)", logger: logger)
-        for try await year in rows.decode(Int?.self) { return year }
-        return nil
     }
 
     struct Accumulator {
         struct Pupil {
             var possible: Int
             var attended: Int
+            var authorised: Int
+            var unauthorised: Int
             var persistent: Bool
             var severe: Bool
             var judged: Bool
@@ -132,6 +118,8 @@ struct SummaryRoutes: Sendable {
             rates.pupils += 1
             rates.possibleSessions += pupil.possible
             rates.attendedSessions += pupil.attended
+            rates.authorisedAbsenceSessions += pupil.authorised
+            rates.unauthorisedAbsenceSessions += pupil.unauthorised
             if pupil.judged {
                 rates.judgedPupils += 1
                 if pupil.persistent { rates.persistentAbsence += 1 }
@@ -139,6 +127,8 @@ struct SummaryRoutes: Sendable {
             }
             rates.attendanceRate = Self.percent(rates.attendedSessions, of: rates.possibleSessions)
             rates.absenceRate = rates.possibleSessions == 0 ? nil : Self.percent(rates.possibleSessions - rates.attendedSessions, of: rates.possibleSessions)
+            rates.authorisedAbsenceRate = Self.percent(rates.authorisedAbsenceSessions, of: rates.possibleSessions)
+            rates.unauthorisedAbsenceRate = Self.percent(rates.unauthorisedAbsenceSessions, of: rates.possibleSessions)
             rates.persistentAbsenceRate = Self.percent(rates.persistentAbsence, of: rates.judgedPupils)
             rates.severeAbsenceRate = Self.percent(rates.severeAbsence, of: rates.judgedPupils)
         }

@@ -36,6 +36,14 @@ enum PupilStateStore {
         return schools
     }
 
+    /// The latest academic year (its first calendar year) with marks, for one school or the whole LA.
+    static func latestAcademicYear(school: String?, on client: PostgresClient, logger: Logger) async throws -> Int? {
+        let rows = try await client.query(
+            "SELECT max(academic_year) FROM pupil_state WHERE \(school)::text IS NULL OR school_urn = \(school)", logger: logger)
+        for try await year in rows.decode(Int?.self) { return year }
+        return nil
+    }
+
     private static func decode(_ row: (String, String, Int32, ByteBuffer, String, Int, ByteBuffer)) -> PupilState {
         let (school, upn, partition, sessions, conditions, year, spells) = row
         var spellSet = Set<Int32>()

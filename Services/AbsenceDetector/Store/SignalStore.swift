@@ -12,7 +12,7 @@ enum SignalStore {
     static func record(_ signals: [AttendanceSignal], on connection: PostgresConnection, logger: Logger) async throws {
         guard !signals.isEmpty else { return }
         var messages: [OutboxMessage] = []
-        var ids: [UUID] = [], schools: [String] = [], upns: [String] = [], kinds: [String] = [], payloads: [String] = []
+        var ids: [UUID] = [], schools: [String] = [], upns: [String] = [], kinds: [String] = [], dates: [String] = [], payloads: [String] = []
         for signal in signals {
             let id = identity(of: signal)
             let envelope = EventEnvelope(id: id, type: AttendanceSignal.type, schemaVersion: AttendanceSignal.version,
@@ -23,11 +23,12 @@ enum SignalStore {
             schools.append(signal.schoolUrn)
             upns.append(signal.upn)
             kinds.append(signal.kind.rawValue)
+            dates.append(String(signal.asOf.prefix(10)))  // "2026-05-04 AM"
             payloads.append(String(decoding: bytes, as: UTF8.self))  // the envelope, as published
         }
         try await connection.query("""
-            INSERT INTO signals (event_id, school_urn, upn, kind, payload)
-            SELECT * FROM unnest(\(ids)::uuid[], \(schools)::text[], \(upns)::text[], \(kinds)::text[], \(payloads)::text[])
+            INSERT INTO signals (event_id, school_urn, upn, kind, session_date, payload)
+            SELECT * FROM unnest(\(ids)::uuid[], \(schools)::text[], \(upns)::text[], \(kinds)::text[], \(dates)::date[], \(payloads)::text[])
             ON CONFLICT (event_id) DO NOTHING
             """, logger: logger)
         try await Outbox.enqueue(messages, on: connection, logger: logger)

@@ -1,0 +1,79 @@
+import AttendanceDomain
+import Events
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+import ServiceRuntime
+
+/// `GET /v1/schools/{urn}/signals` (that school's token or an LA token) and `GET /v1/signals` (LA tokens
+/// only): the signals raised, optionally about one session date (`date=2026-07-17`) and of one kind
+/// (`kind=first_day_absence`), oldest first, with the total and the counts by kind. `limit` (default 50,
+/// 0 to 1,000; 0 answers only the counts).
+struct SignalRoutes: Sendable {
+    let authenticator: BearerTokenAuthenticator
+    let postgres: PostgresClient
+    let logger: Logger
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.get("/v1/schools/:urn/signals") { request, context in
+            try await answer(request, scope: .school(context.parameters.get("urn") ?? ""))
+        }
+        router.get("/v1/signals") { request, _ in
+            try await answer(request, scope: .localAuthority)
+        }
+    }
+
+    struct Listing: Encodable {
+        var scope: String
+        var date: String?
+        var kind: String?
+        /// Signals matching the date and the kind.
+        var total: Int
+        /// Signals matching the date, by kind.
+        var byKind: [String: Int]
+        var signals: [AttendanceSignal]
+    }
+
+    func answer(_ request: Request, scope: RequestScope) async throws -> Response {
+        if let refusal = try await scope.refusal(request, authenticator: authenticator) { return refusal }
+        var date: SchoolDate?
+        if let text = request.uri.queryParameters.get("date") {
+            guard let parsed = SchoolDate(iso: text) else { return try JSONResponse.error(.badRequest, "date: expected a date written 2026-07-17") }
+            date = parsed
+        }
+        var kind: AttendanceSignal.Kind?
+        if let text = request.uri.queryParameters.get("kind") {
+            guard let parsed = AttendanceSignal.Kind(rawValue: String(text)) else {
+                return try JSONResponse.error(.badRequest, "kind: expected one of \(AttendanceSignal.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            kind = parsed
+        }
+        let limit: Int
+        do { limit = try ListQuery.limit(request, default: 50, range: 0...1_000) } catch {
+            return try JSONResponse.error(.badRequest, error.message)
+        }
+        let school = scope.schoolURN, day = date?.iso
+        let counts = try await postgres.query("""
+            SELECT kind, count(*) FROM signals
+            WHERE (\(school)::text IS NULL OR school_urn = \(school)) AND (\(day)::date IS NULL OR session_date = \(day)::date)
+            GROUP BY kind
+            """, logger: logger)
+        var byKind: [String: Int] = [:]
+        for try await (name, count) in counts.decode((String, Int).self) { byKind[name] = count }
+        var signals: [AttendanceSignal] = []
+        if limit > 0 {
+            let rows = try await postgres.query("""
+                SELECT payload FROM signals
+                WHERE (\(school)::text IS NULL OR school_urn = \(school)) AND (\(day)::date IS NULL OR session_date = \(day)::date)
+                  AND (\(kind?.rawValue)::text IS NULL OR kind = \(kind?.rawValue))
+                ORDER BY created_at, event_id LIMIT \(limit)
+                """, logger: logger)
+            for try await payload in rows.decode(String.self) {
+                signals.append(try EventCodec.decode(AttendanceSignal.self, from: Array(payload.utf8)).data)
+            }
+        }
+        let total = kind.map { byKind[$0.rawValue] ?? 0 } ?? byKind.values.reduce(0, +)
+        return try JSONResponse.make(.ok, Listing(scope: scope.description, date: day, kind: kind?.rawValue, total: total, byKind: byKind, signals: signals))
+    }
+}
