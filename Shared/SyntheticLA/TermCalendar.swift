@@ -32,6 +32,17 @@ public struct TermCalendar: Sendable {
         self.closures = closures
     }
 
+    /// The first `count` school days only (and the closures among them), for a shorter run.
+    public func prefix(schoolDays count: Int) -> TermCalendar {
+        let days = Array(schoolDays.prefix(count))
+        return TermCalendar(schoolDays: days, closures: closures.filter { day in days.last.map { day < $0 } ?? false })
+    }
+
+    private init(schoolDays: [SchoolDate], closures: [SchoolDate]) {
+        self.schoolDays = schoolDays
+        self.closures = closures
+    }
+
     /// Whether the next school day comes after a break of more than a weekend (half-term, holiday).
     public func isBeforeABreak(_ index: Int) -> Bool {
         guard index + 1 < schoolDays.count else { return true }

@@ -15,6 +15,8 @@ struct FeedOptions {
     var fullYear = false
     /// Sends nothing: prints the summary of an LA already streamed with the same options.
     var summaryOnly = false
+    /// Only the first N school days of the term or year.
+    var days: Int?
     var pace = Pace.fast
     var daySeconds = 1.0
     var ingest = "http://127.0.0.1:8081"
@@ -26,7 +28,7 @@ struct FeedOptions {
     /// An LA token for the detector's API: progress shows signals and the end shows the summary.
     var detectorToken: String?
 
-    static let usage = "use --seed N, --schools N, --pupils N, --year, --summary-only, --pace fast|day, --day-seconds S, --ingest URL, --detector URL, --concurrency N, --wait-seconds N"
+    static let usage = "use --seed N, --schools N, --pupils N, --year, --days N, --summary-only, --pace fast|day, --day-seconds S, --ingest URL, --detector URL, --concurrency N, --wait-seconds N"
 
     init(_ arguments: ArraySlice<String>, environment: [String: String]) throws(Problem) {
         guard let token = environment["INGEST_CONNECTOR_TOKEN"], !token.isEmpty else {
@@ -47,6 +49,7 @@ struct FeedOptions {
             case "--seed": seed = UInt64(try number(0...Int.max))
             case "--schools": schools = try number(3...500)
             case "--pupils": pupils = try number(100...1_000_000)
+            case "--days": days = try number(1...400)
             case "--concurrency": concurrency = try number(1...64)
             case "--wait-seconds": waitSeconds = try number(1...86_400)
             case "--ingest": ingest = value

@@ -10,7 +10,7 @@ import SyntheticLA
 /// and with an LA token for the detector (`DETECTOR_LA_TOKEN`) the signals so far and, once the detector
 /// has caught up, the LA's summary (``LASummary``).
 ///
-///     la-feed [--seed N] [--schools N] [--pupils N] [--year] [--summary-only] [--pace fast|day] [--day-seconds S]
+///     la-feed [--seed N] [--schools N] [--pupils N] [--year] [--days N] [--summary-only] [--pace fast|day] [--day-seconds S]
 ///             [--ingest URL] [--detector URL] [--concurrency N] [--wait-seconds N]
 ///
 /// The connector token comes from `INGEST_CONNECTOR_TOKEN`. Exits 1 when a service refuses a request
@@ -40,7 +40,8 @@ struct LAFeed {
     /// Streams the LA; returns whether the summary (when there is one) agreed with the generator.
     static func run(_ options: FeedOptions, http: HTTPClient) async throws -> Bool {
         let la = SyntheticLA(seed: options.seed, schoolCount: options.schools, pupilCount: options.pupils)
-        let calendar = options.fullYear ? TermCalendar.year2025to26 : TermCalendar.summer2026
+        let period = options.fullYear ? TermCalendar.year2025to26 : TermCalendar.summer2026
+        let calendar = options.days.map { period.prefix(schoolDays: $0) } ?? period
         let term = TermRegisters(la: la, calendar: calendar, seed: options.seed)
         let ingest = APIClient(base: options.ingest, token: options.token, http: http)
         let detector = options.detectorToken.map { APIClient(base: options.detector, token: $0, http: http) }
