@@ -118,6 +118,9 @@ let package = Package(
         .target(
             name: "BenchmarkSupport",
             dependencies: [
+                "Events", "Messaging", "Storage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

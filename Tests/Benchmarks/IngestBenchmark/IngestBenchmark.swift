@@ -93,7 +93,7 @@ struct IngestBenchmark {
         let before = meter.sample()
         let start = ContinuousClock.now
         let url = "http://127.0.0.1:\(service.port)/v1/registers"
-        async let latencies = post(bodies, to: url, token: token, concurrency: concurrency, http: http)
+        async let timings = HTTPLoad.post(bodies, to: url, token: token, concurrency: concurrency, http: http)
         var seen = 0
         let schools = load.schoolURNs
         let deadline = start.advanced(by: .seconds(600))
@@ -104,53 +104,10 @@ struct IngestBenchmark {
             }
         }
         let elapsed = start.duration(to: .now)
-        let requestLatencies = try await latencies
+        let requestLatencies = try await timings.map(\.milliseconds)
         let after = meter.sample()
         await reader.close()
         guard seen == load.totalMarks else { throw UsageError("only \(seen) of \(load.totalMarks) marks reached attendance.marks within 600 s") }
         return Result(marks: seen, seconds: elapsed.seconds, latency: LatencySummary(requestLatencies), cpu: CPUMeter.difference(before, after))
-    }
-
-    /// Posts every body, `concurrency` at a time; returns each request's latency in milliseconds.
-    static func post(_ bodies: [ByteBuffer], to url: String, token: String, concurrency: Int, http: HTTPClient) async throws -> [Double] {
-        try await withThrowingTaskGroup(of: [Double].self) { group in
-            let next = NextIndex(count: bodies.count)
-            for _ in 0..<concurrency {
-                group.addTask {
-                    var latencies: [Double] = []
-                    while let index = next.take() {
-                        var request = HTTPClientRequest(url: url)
-                        request.method = .POST
-                        request.headers.add(name: "Authorization", value: "Bearer \(token)")
-                        request.headers.add(name: "Content-Type", value: "application/json")
-                        request.body = .bytes(bodies[index])
-                        let started = ContinuousClock.now
-                        let response = try await http.execute(request, timeout: .seconds(60))
-                        let answer = try await response.body.collect(upTo: 1 << 20)
-                        guard response.status == .ok else {
-                            throw UsageError("register \(index) answered \(response.status.code): \(String(buffer: answer))")
-                        }
-                        latencies.append(started.duration(to: .now).seconds * 1_000)
-                    }
-                    return latencies
-                }
-            }
-            return try await group.reduce(into: []) { $0 += $1 }
-        }
-    }
-}
-
-/// Hands out indices to concurrent workers.
-final class NextIndex: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    private let count: Int
-    init(count: Int) { self.count = count }
-    func take() -> Int? {
-        lock.withLock {
-            guard value < count else { return nil }
-            defer { value += 1 }
-            return value
-        }
     }
 }

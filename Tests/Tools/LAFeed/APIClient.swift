@@ -33,7 +33,7 @@ struct APIClient: Sendable {
             func postNext() {
                 guard let register = pending.popFirst() else { return }
                 group.addTask {
-                    _ = try await send(.POST, "/v1/registers", body: try JSONEncoder().encode(RegisterBody(register)))
+                    _ = try await send(.POST, "/v1/registers", body: try JSONEncoder().encode(ConnectorDocuments.Register(register)))
                     return register.marks.count
                 }
             }

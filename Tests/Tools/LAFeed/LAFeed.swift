@@ -55,7 +55,7 @@ struct LAFeed {
             return try await summary.print()
         }
         for school in la.schools {
-            try await ingest.put("/v1/schools/\(school.urn)/pupils", RosterBody(school: school, la: la))
+            try await ingest.put("/v1/schools/\(school.urn)/pupils", ConnectorDocuments.Roster(school: school, la: la))
         }
         say("rosters sent")
         let start = ContinuousClock.now
@@ -138,38 +138,4 @@ extension Int {
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
-
-/// The roster document of the register-ingest contract.
-struct RosterBody: Encodable {
-    struct Pupil: Encodable {
-        var upn, forename, surname, dateOfBirth, yearGroup, admissionDate: String
-        var flags: PupilProfile.Flags
-        var familyId: String?
-        var contacts: [PupilContact]
-    }
-    var pupils: [Pupil]
-
-    init(school: SyntheticLA.School, la: SyntheticLA) {
-        pupils = school.pupils.map { index in
-            let pupil = la.pupils[index], profile = pupil.profile
-            return Pupil(upn: profile.upn, forename: profile.forename, surname: profile.surname, dateOfBirth: profile.dateOfBirth,
-                         yearGroup: profile.yearGroup, admissionDate: profile.admissionDate, flags: profile.flags,
-                         familyId: profile.familyId, contacts: pupil.contacts)
-        }
-    }
-}
-
-/// The register document of the register-ingest contract.
-struct RegisterBody: Encodable {
-    struct Mark: Encodable { var upn, code: String }
-    var schoolUrn, date, session: String
-    var marks: [Mark]
-
-    init(_ register: TermRegisters.Register) {
-        schoolUrn = register.schoolUrn
-        date = register.date.iso
-        session = register.half.rawValue
-        marks = register.marks.map { Mark(upn: $0.upn, code: $0.code) }
-    }
 }
