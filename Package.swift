@@ -36,6 +36,7 @@ let package = Package(
         .executable(name: "messaging-benchmark", targets: ["MessagingBenchmark"]),
         .executable(name: "ingest-benchmark", targets: ["IngestBenchmark"]),
         .executable(name: "detector-benchmark", targets: ["DetectorBenchmark"]),
+        .executable(name: "pipeline-benchmark", targets: ["PipelineBenchmark"]),
         .executable(name: "la-feed", targets: ["LAFeed"]),
     ],
     dependencies: [
@@ -149,6 +150,18 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/Benchmarks/DetectorBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "PipelineBenchmark",
+            dependencies: [
+                "BenchmarkSupport", "AttendanceDomain", "Events", "Messaging", "Storage", "SyntheticLA",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/Benchmarks/PipelineBenchmark",
             swiftSettings: swiftSettings
         ),
 

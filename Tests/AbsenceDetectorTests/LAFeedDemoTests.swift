@@ -102,5 +102,11 @@ struct LAFeedDemoTests {
             #expect(answer.status == 400, "\(path)")
             #expect((answer.json["error"] as? String)?.hasPrefix(field + ":") == true, "\(path): \(answer.json)")
         }
+
+        ingest.terminate()
+        detector.terminate()
+        _ = await ServiceBinary.waitForExit(ingest, seconds: 20)
+        _ = await ServiceBinary.waitForExit(detector, seconds: 20)
+        for schema in [ingestSchema, detectorSchema] { try await TestEnvironment.withPostgres(schema: schema) { _ in } }
     }
 }

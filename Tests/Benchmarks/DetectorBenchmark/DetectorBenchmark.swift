@@ -40,10 +40,7 @@ struct DetectorBenchmark {
             "absence-detector", port: ServiceProcess.freePort(),
             environment: stack.serviceEnvironment(["POSTGRES_SCHEMA": schema, "DETECTOR_CONSUMER_GROUP": group, "POSTGRES_POOL_SIZE": "4"]),
             http: http)
-        let settings = PostgresSettings(
-            host: stack.values["POSTGRES_HOST"]!, port: Int(stack.values["POSTGRES_PORT"]!)!, user: stack.values["POSTGRES_USER"]!,
-            password: stack.values["POSTGRES_PASSWORD"]!, database: stack.values["POSTGRES_DATABASE"]!, schema: schema, maximumConnections: 2)
-        let postgres = try settings.makeClient(logger: logger)
+        let postgres = try stack.postgres(schema: schema, logger: logger)
         var producerConfiguration = KafkaProducerConfiguration(client: KafkaConfiguration(bootstrapServers: stack.bootstrapServers, clientID: "detector-benchmark"))
         producerConfiguration.statisticsInterval = nil
         let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
@@ -100,5 +97,6 @@ struct DetectorBenchmark {
         await producer.shutdown()
         await detector.stop()
         try await http.shutdown()
+        try await stack.dropSchemas([schema], logger: logger)
     }
 }

@@ -61,6 +61,7 @@ struct IngestBenchmark {
         print("marks/s: marks accepted ÷ seconds from the first request to the last event read back from attendance.marks.")
         await service.stop()
         try await http.shutdown()
+        try await stack.dropSchemas([schema], logger: logger)
     }
 
     struct Result {
