@@ -25,8 +25,7 @@ public final class OutboxRelay: Service, Sendable {
     private let batchSize: Int
     private let idleInterval: Duration
     private let failureBackoff: Duration
-    private let wakeups: AsyncStream<Void>
-    private let wakeupContinuation: AsyncStream<Void>.Continuation
+    private let wakeups = WakeSignal()
     private let published = Counter(label: "outbox_published_total")
     private let failed = Counter(label: "outbox_publish_failures_total")
 
@@ -38,24 +37,12 @@ public final class OutboxRelay: Service, Sendable {
         self.batchSize = batchSize
         self.idleInterval = idleInterval
         self.failureBackoff = failureBackoff
-        (wakeups, wakeupContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Tells an idle relay that a transaction has just committed outbox rows, so it does not wait for the
     /// end of its idle interval (the interval remains for rows written by other processes).
     public func wake() {
-        wakeupContinuation.yield()
-    }
-
-    /// Sleeps for `pause`, or less when ``wake()`` is called.
-    private func idle(for pause: Duration) async {
-        let wakeups = self.wakeups
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { try? await Task.sleep(for: pause) }
-            group.addTask { for await _ in wakeups { return } }
-            _ = await group.next()
-            group.cancelAll()
-        }
+        wakeups.signal()
     }
 
     public func run() async throws {
@@ -72,7 +59,7 @@ public final class OutboxRelay: Service, Sendable {
                 logger.warning("outbox relay round failed", metadata: ["error": "\(String(reflecting: error))"])
                 pause = failureBackoff
             }
-            if let pause { try? await cancelWhenGracefulShutdown { await self.idle(for: pause) } }
+            if let pause { try? await cancelWhenGracefulShutdown { await self.wakeups.wait(upTo: pause) } }
         }
     }
 

@@ -87,6 +87,7 @@ struct PipelineBenchmark {
             // 1. The floor, on a quiet machine; a checkpoint after it, so that its writes do not slow what follows.
             // Twice, keeping the faster: the floor is what PostgreSQL can do here, not a background hiccup.
             var copies: [Double] = []
+            let quiet = meter.sample()
             for _ in 0..<2 {
                 copies.append(try await CopyFloor.measure(throughputRegisters, postgres: ingestDatabase, logger: logger))
                 // CHECKPOINT needs a superuser (the local stack has one); skipped otherwise.
@@ -98,6 +99,10 @@ struct PipelineBenchmark {
             print("floor: PostgreSQL COPY of the same \(marks) marks into a table like register-ingest's marks: "
                   + "\(LatencySummary.format(copySeconds, decimals: 2)) s, \(Int(copyRate)) marks/s "
                   + "(the faster of \(copies.map { LatencySummary.format($0, decimals: 2) + " s" }.joined(separator: " and ")))")
+            let copyCPU = CPUMeter.difference(quiet, meter.sample())
+            print("  CPU seconds meanwhile: PostgreSQL \(LatencySummary.format(copyCPU["PostgreSQL"] ?? 0, decimals: 1)), the idle services "
+                  + "\(LatencySummary.format((copyCPU["register-ingest"] ?? 0) + (copyCPU["absence-detector"] ?? 0), decimals: 1)), "
+                  + "broker \(LatencySummary.format(copyCPU["broker"] ?? 0, decimals: 1))")
 
             // 2. Throughput: every register as fast as the service answers, until the last signal is published.
             let bodies = try throughputRegisters.map { ByteBuffer(bytes: try encoder.encode(ConnectorDocuments.Register($0))) }
