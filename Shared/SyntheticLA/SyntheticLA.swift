@@ -68,9 +68,9 @@ public struct SyntheticLA: Sendable {
         // Most pupils miss a few sessions; some a tenth or more; a few half or more. EHCP and FSM pupils
         // miss about twice as much (DOMAIN.md).
         let band = Double.random(in: 0..<1, using: &random)
-        var propensity = band < 0.022 ? Double.random(in: 0.65...0.95, using: &random)
+        var propensity = band < 0.026 ? Double.random(in: 0.65...0.95, using: &random)
             : band < 0.14 ? Double.random(in: 0.09...0.22, using: &random)
-            : Double.random(in: 0.0...0.065, using: &random)
+            : Double.random(in: 0.0...0.055, using: &random)
         if flags.ehcPlan || flags.freeSchoolMeals { propensity = min(0.85, propensity * 1.45) }
         let drift = random.chance(0.03) ? Double.random(in: 0.1...0.3, using: &random) : 0
         let birthYear = 2026 - 5 - yearGroup - (random.chance(0.6) ? 0 : 1)

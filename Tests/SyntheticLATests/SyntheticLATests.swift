@@ -61,8 +61,8 @@ struct SyntheticLATests {
         let persistent = Double(figures.filter(thresholds.isPersistentAbsence).count) / Double(figures.count)
         let severe = Double(figures.filter(thresholds.isSevereAbsence).count) / Double(figures.count)
         #expect((0.06...0.08).contains(absence), "overall absence \(absence)")
-        #expect((0.16...0.22).contains(persistent), "persistent absence \(persistent)")
-        #expect((0.01...0.03).contains(severe), "severe absence \(severe)")
+        #expect((0.17...0.21).contains(persistent), "persistent absence \(persistent)")
+        #expect((0.015...0.03).contains(severe), "severe absence \(severe)")
         // More absence on Mondays and Fridays than midweek.
         var byWeekday: [Int: AttendanceFigures] = [:]
         for day in Self.term.days { for register in day.onTime + day.late { for mark in register.marks {
