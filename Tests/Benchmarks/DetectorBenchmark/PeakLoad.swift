@@ -21,16 +21,11 @@ struct PeakLoad {
     }
 
     func run(days: [SchoolDate], marksPerSecond: Int, seconds: Int, generator: inout SeededRandom) async throws -> Outcome {
-        var configuration = KafkaConsumerConfiguration(
-            client: KafkaConfiguration(bootstrapServers: stack.bootstrapServers, clientID: "detector-benchmark"),
-            groupID: "detector-benchmark-\(UUID())", topics: [TopicCatalogue.attendanceSignals.name])
-        configuration.startFrom = "latest"
-        configuration.statisticsInterval = nil
-        let reader = try KafkaConsumer(configuration: configuration, logger: logger)
-        while reader.assignment.isEmpty { _ = try await reader.nextBatch() }
-        _ = try await reader.nextBatch()
+        let watch = try await SignalWatch(bootstrapServers: stack.bootstrapServers, clientID: "detector-benchmark", logger: logger)
+        async let reading: Void = watch.run()
+        defer { watch.stop() }  // on an error too, so that the reader ends
 
-        // When each (school, session, pupil) mark was published, in milliseconds since 1970.
+        // When each (school, session, pupil) mark was published.
         let published = PublishedMarks()
         let tick = Duration.milliseconds(100)
         let perTick = max(1, marksPerSecond / 10 / SyntheticLA.classSize)
@@ -40,7 +35,6 @@ struct PeakLoad {
         var sessions = days.flatMap { day in SessionHalf.allCases.map { Session(date: day, half: $0) } }.makeIterator()
         var pending: [KafkaOutgoingMessage] = []
         var next = start
-        async let signals = Self.collect(reader: reader, until: end.advanced(by: .seconds(10)), logger: logger)
         while ContinuousClock.now < end {
             if pending.count < perTick {
                 guard let session = sessions.next() else { break }
@@ -48,7 +42,7 @@ struct PeakLoad {
             }
             let batch = Array(pending.prefix(perTick))
             pending.removeFirst(batch.count)
-            let now = Int64(Date().timeIntervalSince1970 * 1000)
+            let now = ContinuousClock.now
             for message in batch {
                 let event = try EventCodec.decode(MarksRecorded.self, from: message.value).data
                 published.record(event, at: now)
@@ -59,39 +53,30 @@ struct PeakLoad {
             try await Task.sleep(until: next)
         }
         let offered = Double(sent) / start.duration(to: .now).seconds
+        try await Task.sleep(until: end.advanced(by: .seconds(10)))  // the last signals on their way
+        watch.stop()
+        try await reading
         var latencies: [Double] = []
-        for (signal, time) in try await signals {
+        for (signal, time) in watch.arrivals {
             guard let sentAt = published.time(school: signal.schoolUrn, asOf: signal.asOf, upn: signal.upn) else { continue }
-            latencies.append(Double(time - sentAt))
+            latencies.append(sentAt.duration(to: time).seconds * 1_000)
         }
-        await reader.close()
         return Outcome(summary: LatencySummary(latencies), offeredRate: offered)
-    }
-
-    static func collect(reader: KafkaConsumer, until deadline: ContinuousClock.Instant, logger: Logger) async throws -> [(AttendanceSignal, Int64)] {
-        var found: [(AttendanceSignal, Int64)] = []
-        while ContinuousClock.now < deadline {
-            for message in try await reader.nextBatch().messages {
-                guard let event = try? EventCodec.decode(AttendanceSignal.self, from: message.value) else { continue }
-                found.append((event.data, Int64(Date().timeIntervalSince1970 * 1000)))
-            }
-        }
-        return found
     }
 }
 
 /// Publication times by school, session and pupil.
 final class PublishedMarks: @unchecked Sendable {
     private let lock = NSLock()
-    private var times: [String: Int64] = [:]
+    private var times: [String: ContinuousClock.Instant] = [:]
 
-    func record(_ event: MarksRecorded, at time: Int64) {
+    func record(_ event: MarksRecorded, at time: ContinuousClock.Instant) {
         lock.withLock {
             for mark in event.marks { times["\(event.schoolUrn)|\(event.date) \(event.session)|\(mark.upn)"] = time }
         }
     }
 
-    func time(school: String, asOf: String, upn: String) -> Int64? {
+    func time(school: String, asOf: String, upn: String) -> ContinuousClock.Instant? {
         lock.withLock { times["\(school)|\(asOf)|\(upn)"] }
     }
 }

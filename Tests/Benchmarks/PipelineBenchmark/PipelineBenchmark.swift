@@ -164,9 +164,10 @@ struct PipelineBenchmark {
             schedule.append(.milliseconds(offered * 1_000 / max(1, marksPerSecond)))
             offered += register.marks.count
         }
-        let watch = try await SignalWatch(bootstrapServers: stack.bootstrapServers, logger: logger)
+        let watch = try await SignalWatch(bootstrapServers: stack.bootstrapServers, clientID: "pipeline-benchmark", logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await watch.run() }
+            defer { watch.stop() }  // on an error too, so that the reader ends
             let timings = try await HTTPLoad.post(bodies, to: "http://127.0.0.1:\(ingestPort)/v1/registers", token: token,
                                                   concurrency: concurrency, http: http, schedule: schedule)
             try await barrier.pass()
@@ -179,8 +180,10 @@ struct PipelineBenchmark {
                 let register = registers[timing.index]
                 acceptedAt["\(register.schoolUrn) \(register.date.iso) \(register.half.rawValue)"] = timing.accepted
             }
-            let arrivals = watch.all
-            let latencies = arrivals.compactMap { arrival in acceptedAt[arrival.register].map { $0.duration(to: arrival.at).seconds * 1_000 } }
+            let arrivals = watch.arrivals
+            let latencies = arrivals.compactMap { arrival in
+                acceptedAt["\(arrival.signal.schoolUrn) \(arrival.signal.asOf)"].map { $0.duration(to: arrival.at).seconds * 1_000 }
+            }
             return Latency(marks: offered, summary: LatencySummary(latencies), requests: LatencySummary(timings.map(\.milliseconds)),
                            signals: "\(latencies.count) signals (of \(arrivals.count) read)")
         }

@@ -1,3 +1,4 @@
+import AttendanceDomain
 import Events
 
 /// The parts of absence-detector's API answers the summary reads.
@@ -30,17 +31,40 @@ struct SummaryAnswer: Decodable {
     var national: National
 }
 
+/// A pupil's year-to-date figures, as both a worklist row and `GET /v1/pupils/{upn}/attendance` carry them.
+struct PupilFigures: Decodable, Equatable {
+    var possibleSessions: Int
+    var present: Int
+    var approvedEducationalActivity: Int
+    var authorisedAbsence: Int
+    var unauthorisedAbsence: Int
+    var attendanceRate: Double?
+
+    var attended: Int { present + approvedEducationalActivity }
+
+    /// Whether the session counts equal a count of the codes (which has no rounded rate).
+    func counts(equal figures: AttendanceFigures) -> Bool {
+        [possibleSessions, present, approvedEducationalActivity, authorisedAbsence, unauthorisedAbsence]
+            == [figures.possibleSessions, figures.present, figures.approvedEducationalActivity, figures.authorisedAbsence, figures.unauthorisedAbsence]
+    }
+}
+
 struct WorklistAnswer: Decodable {
     struct Row: Decodable {
         var upn: String
         var schoolUrn: String
         var yearGroup: String?
-        var possibleSessions: Int
-        var present: Int
-        var approvedEducationalActivity: Int
-        var authorisedAbsence: Int
-        var unauthorisedAbsence: Int
-        var attendanceRate: Double?
+        var figures: PupilFigures
+
+        private enum CodingKeys: String, CodingKey { case upn, schoolUrn, yearGroup }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            upn = try container.decode(String.self, forKey: .upn)
+            schoolUrn = try container.decode(String.self, forKey: .schoolUrn)
+            yearGroup = try container.decodeIfPresent(String.self, forKey: .yearGroup)
+            figures = try PupilFigures(from: decoder)  // the same object, flat
+        }
     }
     var total: Int
     var pupils: [Row]
@@ -50,15 +74,4 @@ struct SignalsAnswer: Decodable {
     var total: Int
     var byKind: [String: Int]
     var signals: [AttendanceSignal]
-}
-
-struct PupilAnswer: Decodable {
-    var schoolUrn: String
-    var possibleSessions: Int
-    var present: Int
-    var approvedEducationalActivity: Int
-    var authorisedAbsence: Int
-    var unauthorisedAbsence: Int
-    var attendanceRate: Double?
-    var band: String
 }

@@ -86,12 +86,12 @@ struct LAFeed {
     static func send(_ day: TermRegisters.Day, options: FeedOptions, to ingest: APIClient) async throws -> Int {
         // An amendment must follow the register it amends: the registers at registration, then the late
         // ones, then the amendments (the last day's batch also amends that day).
-        let amendsEarlierDays = day.amendments.filter { $0.date < day.date }, amendsToday = day.amendments.filter { $0.date == day.date }
         guard options.pace == .day else {
             var marks = 0
             for batch in [day.onTime, day.late, day.amendments] { marks += try await ingest.postAll(batch, concurrency: options.concurrency) }
             return marks
         }
+        let amendsEarlierDays = day.amendments.filter { $0.date < day.date }, amendsToday = day.amendments.filter { $0.date == day.date }
         let dayStart = ContinuousClock.now
         let length = Duration.milliseconds(Int(options.daySeconds * 1000))
         let bursts: [(at: Double, registers: [TermRegisters.Register])] = [
