@@ -59,7 +59,7 @@ public final class OutboxRelay: Service, Sendable {
                 logger.warning("outbox relay round failed", metadata: ["error": "\(String(reflecting: error))"])
                 pause = failureBackoff
             }
-            if let pause { try? await cancelWhenGracefulShutdown { await self.wakeups.wait(upTo: pause) } }
+            if let pause { await cancelWhenGracefulShutdown { await self.wakeups.wait(upTo: pause) } }
         }
     }
 

@@ -88,7 +88,7 @@ struct DetectorPipelineTests {
         let (create, created, _) = try ServiceBinary.launch("absence-detector", arguments: ["token", "create", "--school", someone.school],
                                                             environment: detectorEnvironment(detectorSchema, port: detectorPort))
         #expect(await ServiceBinary.waitForExit(create, seconds: 30))
-        let schoolToken = String(decoding: created.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let schoolToken = created.text.trimmingCharacters(in: .whitespacesAndNewlines)
         let elsewhere = try #require(recount.keys.first { $0.school != someone.school })
         #expect(try await Self.get("/v1/pupils/\(someone.upn)/attendance", port: detectorPort, token: schoolToken).status == 200)
         #expect(try await Self.get("/v1/pupils/\(elsewhere.upn)/attendance", port: detectorPort, token: schoolToken).status == 404)
@@ -103,7 +103,7 @@ struct DetectorPipelineTests {
         let (rebuild, output, _) = try ServiceBinary.launch("absence-detector", arguments: ["rebuild"], environment: detectorEnvironment(detectorSchema, port: detectorPort))
         #expect(await ServiceBinary.waitForExit(rebuild, seconds: 120))
         #expect(rebuild.terminationStatus == 0)
-        #expect(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("rebuilt"))
+        #expect(output.text.contains("rebuilt"))
         let rebuilt = try await Self.figures(schema: detectorSchema)
         #expect(rebuilt == recount, "rebuilt \(rebuilt.count) pupils, \(rebuilt.values.map(\.possibleSessions).reduce(0, +)) possible; recount \(recount.values.map(\.possibleSessions).reduce(0, +))")
         #expect(try await Self.signals(schema: detectorSchema).count == signals.count)

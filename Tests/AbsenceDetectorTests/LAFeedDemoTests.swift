@@ -33,9 +33,9 @@ struct LAFeedDemoTests {
             "--seed", "3", "--schools", "3", "--pupils", "150", "--days", "30", "--pace", "fast", "--wait-seconds", "120",
             "--ingest", "http://127.0.0.1:\(ingestPort)", "--detector", "http://127.0.0.1:\(detectorPort)",
         ], environment: ["INGEST_CONNECTOR_TOKEN": Self.token, "DETECTOR_LA_TOKEN": Self.token])
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(await ServiceBinary.waitForExit(feed, seconds: 240))
-        #expect(feed.terminationStatus == 0, "la-feed: \(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))\n\(printed)")
+        let printed = output.text
+        #expect(feed.terminationStatus == 0, "la-feed: \(errors.text)\n\(printed)")
         #expect(printed.contains("the worklist's figures = GET /v1/pupils/{upn}/attendance = the generator's own count"), "\(printed)")
         #expect(printed.contains("First-day absences on 2026-06-01"))
 
@@ -80,7 +80,7 @@ struct LAFeedDemoTests {
         let school = try #require(signals.first?["schoolUrn"] as? String)
         let (create, created, _) = try ServiceBinary.launch("absence-detector", arguments: ["token", "create", "--school", school], environment: detectorEnvironment)
         #expect(await ServiceBinary.waitForExit(create, seconds: 30))
-        let schoolToken = String(decoding: created.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let schoolToken = created.text.trimmingCharacters(in: .whitespacesAndNewlines)
         let own = try await get("/v1/schools/\(school)/pupils?band=persistent", schoolToken)
         #expect(own.status == 200)
         #expect((own.json["pupils"] as? [[String: Any]])?.allSatisfy { $0["schoolUrn"] as? String == school } == true)

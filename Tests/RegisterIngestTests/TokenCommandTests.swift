@@ -1,7 +1,7 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOCore
+import NIOHTTP1
 import ServiceRuntime
 import TestSupport
 import Testing
@@ -22,7 +22,7 @@ struct TokenCommandTests {
         let (create, out, _) = try ServiceBinary.launch("register-ingest", arguments: ["token", "create", "--school", own], environment: env)
         #expect(await ServiceBinary.waitForExit(create, seconds: 30))
         #expect(create.terminationStatus == 0)
-        let token = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let token = out.text.trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(token.count >= 40)
 
         let port = ServiceBinary.freePort()
@@ -31,11 +31,11 @@ struct TokenCommandTests {
         #expect(try await ServiceBinary.waitUntilReady(port: port, process: service) == 200)
 
         func post(_ school: String) async -> Int? {
-            var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/v1/registers")!)
-            request.httpMethod = "POST"
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-            request.httpBody = Data(#"{"schoolUrn": "\#(school)", "date": "2026-09-07", "session": "AM", "marks": [{"upn": "\#(upn(1))", "code": "/"}]}"#.utf8)
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/v1/registers")
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            request.body = .bytes(ByteBuffer(string: #"{"schoolUrn": "\#(school)", "date": "2026-09-07", "session": "AM", "marks": [{"upn": "\#(upn(1))", "code": "/"}]}"#))
             return await ServiceBinary.status(of: request)?.0
         }
         #expect(await post(own) == 200)

@@ -9,7 +9,7 @@ import Storage
 import TestSupport
 import Testing
 
-@Suite("/health, /ready and /metrics against the real PostgreSQL and broker", .serialized)
+@Suite("/health, /ready and /metrics against the real PostgreSQL and broker", .serialized, .timeLimit(.minutes(2)))
 struct ReadinessTests {
     func descriptor(schema: String) -> ServiceDescriptor {
         ServiceDescriptor(name: "readiness-test", schema: schema, defaultHTTPPort: 8099, migrations: [StandardTables.migration])

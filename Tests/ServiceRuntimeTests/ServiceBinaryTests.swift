@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// The built executables themselves, as an operator runs them.
-@Suite("The five service binaries")
+@Suite("The five service binaries", .timeLimit(.minutes(2)))
 struct ServiceBinaryTests {
     static let binaries = ["register-ingest", "absence-detector", "pathway-coordinator", "notification", "meeting-scheduler"]
 
@@ -13,13 +13,13 @@ struct ServiceBinaryTests {
         let (process, out, _) = try ServiceBinary.launch(name, environment: TestEnvironment.serviceEnvironment(overrides: ["HTTP_PORT": String(port), "LOG_LEVEL": "notice"]))
         defer { if process.isRunning { process.terminate() } }
         #expect(try await ServiceBinary.waitUntilReady(port: port, process: process) == 200)
-        #expect(await ServiceBinary.status(of: URL(string: "http://127.0.0.1:\(port)/health")!) == 200)
-        #expect(await ServiceBinary.status(of: URL(string: "http://127.0.0.1:\(port)/metrics")!) == 200)
+        #expect(await ServiceBinary.status(of: "http://127.0.0.1:\(port)/health") == 200)
+        #expect(await ServiceBinary.status(of: "http://127.0.0.1:\(port)/metrics") == 200)
 
         kill(process.processIdentifier, SIGTERM)
         #expect(await ServiceBinary.waitForExit(process, seconds: 20))
         #expect(process.terminationStatus == 0)
-        let logs = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let logs = out.text
         // Structured logs: every line is a JSON object naming the service.
         let lines = logs.split(separator: "\n")
         #expect(!lines.isEmpty)
@@ -37,7 +37,7 @@ struct ServiceBinaryTests {
         let (process, _, err) = try ServiceBinary.launch(name, environment: env)
         #expect(await ServiceBinary.waitForExit(process, seconds: 20))
         #expect(process.terminationStatus != 0)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = err.text
         let lines = stderr.split(separator: "\n")
         #expect(lines.count == 1)
         #expect(lines.first?.contains("KAFKA_BOOTSTRAP_SERVERS is not set") == true)

@@ -10,7 +10,7 @@ import TestSupport
 import Testing
 import Events
 
-@Suite("Every service's migrations and the topic catalogue")
+@Suite("Every service's migrations and the topic catalogue", .timeLimit(.minutes(2)))
 struct ServiceMigrationsTests {
     static let services: [ServiceDescriptor] = [
         RegisterIngest.descriptor, AbsenceDetector.descriptor, PathwayCoordinator.descriptor,

@@ -3,7 +3,7 @@ import Testing
 
 /// The relay's idle wait: it sleeps its interval unless woken, a wake before the wait is kept, and a wait
 /// after an early wake sleeps again (the busy loop an `AsyncStream` caused once cancelled).
-@Suite("WakeSignal")
+@Suite("WakeSignal", .timeLimit(.minutes(1)))
 struct WakeSignalTests {
     @Test func aWaitWithoutASignalLastsItsTimeout() async {
         let signal = WakeSignal()

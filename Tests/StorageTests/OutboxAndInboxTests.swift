@@ -5,7 +5,7 @@ import Storage
 import TestSupport
 import Testing
 
-@Suite("Outbox, processed events and consumer offsets against the real PostgreSQL")
+@Suite("Outbox, processed events and consumer offsets against the real PostgreSQL", .timeLimit(.minutes(2)))
 struct OutboxAndInboxTests {
     let logger = TestEnvironment.logger
 

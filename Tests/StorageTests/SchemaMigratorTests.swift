@@ -4,7 +4,7 @@ import Storage
 import TestSupport
 import Testing
 
-@Suite("Schema migrations against the real PostgreSQL")
+@Suite("Schema migrations against the real PostgreSQL", .timeLimit(.minutes(2)))
 struct SchemaMigratorTests {
     let logger = TestEnvironment.logger
 

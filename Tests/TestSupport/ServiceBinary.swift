@@ -2,9 +2,7 @@ import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import NIOFoundationCompat
 
 /// A built service executable run as an operator runs it, for end-to-end tests.
 public enum ServiceBinary {
@@ -18,47 +16,47 @@ public enum ServiceBinary {
         return found
     }
 
-    public static func launch(_ name: String, arguments: [String] = [], environment: [String: String]) throws -> (process: Process, stdout: Pipe, stderr: Pipe) {
+    /// Runs a command to completion (or a service for a test's length) with its output captured in files,
+    /// read once it has exited: a pipe would block the process once full, and reading one blocks a thread.
+    public static func launch(_ name: String, arguments: [String] = [], environment: [String: String]) throws -> (process: Process, stdout: CapturedOutput, stderr: CapturedOutput) {
         let process = Process()
         process.executableURL = try url(name)
         process.arguments = arguments
         process.environment = environment
-        let (out, err) = (Pipe(), Pipe())
-        process.standardOutput = out
-        process.standardError = err
+        let (out, err) = (try CapturedOutput(name: "\(name)-stdout"), try CapturedOutput(name: "\(name)-stderr"))
+        process.standardOutput = try FileHandle(forWritingTo: out.file)
+        process.standardError = try FileHandle(forWritingTo: err.file)
         try process.run()
         return (process, out, err)
     }
 
-    /// Runs a long-lived service with its output in a log file (a pipe nobody reads would fill and block it).
+    /// Runs a long-lived service with its output, both streams, in one log file.
     public static func launchLogged(_ name: String, environment: [String: String]) throws -> (process: Process, log: URL) {
         let process = Process()
         process.executableURL = try url(name)
         process.environment = environment
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(8)).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
+        let log = try CapturedOutput(name: name)
+        let handle = try FileHandle(forWritingTo: log.file)
         process.standardOutput = handle
         process.standardError = handle
         try process.run()
-        return (process, log)
+        return (process, log.file)
     }
 
-    /// The HTTP status of a request, or nil when nothing answers.
-    public static func status(of request: URLRequest) async -> (Int, Data)? {
-        var request = request
-        request.timeoutInterval = 5
-        guard let (data, response) = try? await URLSession.shared.data(for: request) else { return nil }
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    /// The HTTP status and body of a request, or nil when nothing answers within 5 seconds.
+    public static func status(of request: HTTPClientRequest) async -> (Int, Data)? {
+        guard let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(5)),
+              let body = try? await response.body.collect(upTo: 1 << 20) else { return nil }
+        return (Int(response.status.code), Data(buffer: body))
     }
 
-    public static func status(of url: URL) async -> Int? {
-        await status(of: URLRequest(url: url))?.0
+    public static func status(of url: String) async -> Int? {
+        await status(of: HTTPClientRequest(url: url))?.0
     }
 
     /// Asks `/ready` until it answers 200 or the process ends; returns the last answer.
     public static func waitUntilReady(port: Int, process: Process) async throws -> Int? {
-        let ready = URL(string: "http://127.0.0.1:\(port)/ready")!
+        let ready = "http://127.0.0.1:\(port)/ready"
         var answer: Int?
         for _ in 0..<120 {
             answer = await status(of: ready)
@@ -88,4 +86,17 @@ public enum ServiceBinary {
 
     /// A loopback port for a service's HTTP endpoints.
     public static func freePort() -> Int { TestEnvironment.freePort() }
+}
+
+/// A file a launched process writes one of its streams to.
+public struct CapturedOutput: Sendable {
+    public let file: URL
+
+    init(name: String) throws {
+        file = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(8)).log")
+        guard FileManager.default.createFile(atPath: file.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+    }
+
+    /// What the process has written so far: all of it once the process has exited.
+    public var text: String { (try? String(contentsOf: file, encoding: .utf8)) ?? "" }
 }

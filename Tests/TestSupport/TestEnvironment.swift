@@ -44,7 +44,7 @@ public enum TestEnvironment {
 
     public static var logger: Logger {
         var logger = Logger(label: "tests")
-        logger.logLevel = .warning
+        logger.logLevel = ProcessInfo.processInfo.environment["TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         return logger
     }
 

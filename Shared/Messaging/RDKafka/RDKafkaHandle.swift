@@ -1,4 +1,5 @@
 import CRdKafka
+import Foundation
 import Logging
 import Synchronization
 
@@ -46,8 +47,20 @@ final class RDKafkaHandle: @unchecked Sendable {
 
     deinit {
         // Callbacks may still fire during destroy (final delivery reports), so release them after.
-        destroy()
-        retainedCallbacks.release()
+        let remains = Remains(pointer: pointer, callbacks: retainedCallbacks)
+        guard !destroyed.exchange(true, ordering: .acquiringAndReleasing) else { return remains.callbacks.release() }
+        // rd_kafka_destroy blocks (it joins librdkafka's threads; a consumer leaves its group) and the last
+        // reference may be dropped on the cooperative pool, so it runs on a thread of its own.
+        Thread.detachNewThread {
+            rd_kafka_destroy(remains.pointer)
+            remains.callbacks.release()
+        }
+    }
+
+    /// What a detached destroy needs: `@unchecked` because nothing else uses the handle by then.
+    private struct Remains: @unchecked Sendable {
+        let pointer: OpaquePointer
+        let callbacks: Unmanaged<RDKafkaCallbacks>
     }
 
     /// The callbacks object of a handle, from the opaque pointer librdkafka hands to a C callback.
