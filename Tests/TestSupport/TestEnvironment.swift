@@ -59,7 +59,11 @@ public enum TestEnvironment {
     }
 
     private static func withClient<T: Sendable>(schema: String, drop: Bool, _ body: @Sendable (PostgresClient) async throws -> T) async throws -> T {
-        let client = try postgres(schema: schema).makeClient(logger: logger)
+        // The pool's own log says "run() hasn't been called yet" whenever the body's first query beats the
+        // child task below to the start: harmless here, and it buried the test output, so only errors.
+        var poolLogger = logger
+        poolLogger.logLevel = max(poolLogger.logLevel, .error)
+        let client = try postgres(schema: schema).makeClient(logger: poolLogger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             defer { group.cancelAll() }
