@@ -163,6 +163,9 @@ struct RegisterEndpointTests {
             #expect(status == .ok)
             #expect(body["registers"] as? Int == 2 && body["accepted"] as? Int == 3)
             #expect(try await Self.count("SELECT count(*) FROM marks WHERE minutes_late = 10", postgres) == 1)
+            // Through COPY (each session's first register): the backslash code and "no minutes" stored as sent.
+            #expect(try await Self.count("SELECT count(*) FROM marks WHERE school_urn = '\(school)' AND code = '\\'", postgres) == 1)
+            #expect(try await Self.count("SELECT count(*) FROM marks WHERE school_urn = '\(school)' AND minutes_late IS NULL", postgres) == 2)
         }
     }
 

@@ -23,13 +23,78 @@ struct RegisterCounts: Sendable, Equatable, Codable {
 /// Stores registers under the natural key (school, date, session, pupil) and queues their events in the
 /// same transaction: one `MarksRecorded` for the new marks and one `MarksAmended` for changed codes.
 enum RegisterStore {
-    /// Call inside a transaction. One statement writes the whole register, whatever its size.
+    /// Call inside a transaction. One statement writes the whole register, whatever its size: COPY for a
+    /// session's first register, an upsert that compares with the stored codes for a register sent again.
     static func record(_ register: ValidRegister, on connection: PostgresConnection, logger: Logger) async throws -> RegisterCounts {
         let school = register.school.value
         let date = register.session.date.iso
         let session = register.session.half.rawValue
         // Two submissions of the same register wait for each other, so each sees what the other stored.
         try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(school + "|" + date + "|" + session)))", logger: logger)
+        var counts = RegisterCounts()
+        var recorded: [MarksRecorded.Mark] = []
+        var amendments: [MarksAmended.Amendment] = []
+        if try await sessionIsNew(school: school, date: date, session: session, on: connection, logger: logger) {
+            // The first register of a session (the usual case): every mark is new, so COPY, PostgreSQL's bulk
+            // path. The lock above keeps any other writer of this session out until we commit.
+            try await copy(register, on: connection, logger: logger)
+            counts.accepted = register.marks.count
+            recorded = register.marks.map { .init(upn: $0.upn.value, code: $0.code.code) }
+        } else {
+            for (upn, code, previous) in try await upsert(register, on: connection, logger: logger) {
+                switch previous {
+                case nil:
+                    counts.accepted += 1
+                    recorded.append(.init(upn: upn, code: code))
+                case code?:
+                    counts.unchanged += 1
+                case let previous?:
+                    counts.amended += 1
+                    amendments.append(.init(upn: upn, previousCode: previous, code: code))
+                }
+            }
+        }
+        var events: [OutboxMessage] = []
+        if !recorded.isEmpty {
+            events.append(try IngestEvents.outboxMessage(MarksRecorded.type, version: MarksRecorded.version, topic: TopicCatalogue.attendanceMarks.name, school: school,
+                                            data: MarksRecorded(schoolUrn: school, date: date, session: session, marks: recorded)))
+        }
+        if !amendments.isEmpty {
+            events.append(try IngestEvents.outboxMessage(MarksAmended.type, version: MarksAmended.version, topic: TopicCatalogue.attendanceMarks.name, school: school,
+                                            data: MarksAmended(schoolUrn: school, date: date, session: session, amendments: amendments)))
+        }
+        try await Outbox.enqueue(events, on: connection, logger: logger)
+        return counts
+    }
+
+    private static func sessionIsNew(school: String, date: String, session: String, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        let rows = try await connection.query("""
+            SELECT NOT EXISTS (SELECT 1 FROM marks WHERE school_urn = \(school) AND date = \(date)::date AND session = \(session))
+            """, logger: logger)
+        for try await isNew in rows.decode(Bool.self) { return isNew }
+        return true
+    }
+
+    /// The register's marks in COPY's text format: tab-separated, `\N` for no value, backslash doubled.
+    private static func copy(_ register: ValidRegister, on connection: PostgresConnection, logger: Logger) async throws {
+        let prefix = "\(register.school.value)\t", middle = "\t\(register.session.date.iso)\t\(register.session.half.rawValue)\t"
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(register.marks.count * 48)
+        for mark in register.marks {
+            let code = mark.code.code == "\\" ? "\\\\" : mark.code.code
+            buffer.writeString(prefix + mark.upn.value + middle + code + "\t" + (mark.minutesLate.map(String.init) ?? "\\N") + "\n")
+        }
+        try await connection.copyFrom(table: "marks", columns: ["school_urn", "upn", "date", "session", "code", "minutes_late"], logger: logger) { writer in
+            try await writer.write(buffer)
+        }
+    }
+
+    /// A register for a session that already has marks: inserts the new, updates the changed, and returns
+    /// each mark with the code stored before (nil for a new mark).
+    private static func upsert(_ register: ValidRegister, on connection: PostgresConnection, logger: Logger) async throws -> [(String, String, String?)] {
+        let school = register.school.value
+        let date = register.session.date.iso
+        let session = register.session.half.rawValue
         let upns = register.marks.map(\.upn.value)
         let codes = register.marks.map(\.code.code)
         let minutes = register.marks.map { $0.minutesLate ?? -1 }
@@ -50,31 +115,9 @@ enum RegisterStore {
             )
             SELECT i.upn, i.code, p.code FROM incoming i LEFT JOIN previous p USING (upn)
             """, logger: logger)
-        var counts = RegisterCounts()
-        var recorded: [MarksRecorded.Mark] = []
-        var amendments: [MarksAmended.Amendment] = []
-        for try await (upn, code, previous) in rows.decode((String, String, String?).self) {
-            switch previous {
-            case nil:
-                counts.accepted += 1
-                recorded.append(.init(upn: upn, code: code))
-            case code?:
-                counts.unchanged += 1
-            case let previous?:
-                counts.amended += 1
-                amendments.append(.init(upn: upn, previousCode: previous, code: code))
-            }
-        }
-        var events: [OutboxMessage] = []
-        if !recorded.isEmpty {
-            events.append(try IngestEvents.outboxMessage(MarksRecorded.type, version: MarksRecorded.version, topic: TopicCatalogue.attendanceMarks.name, school: school,
-                                            data: MarksRecorded(schoolUrn: school, date: date, session: session, marks: recorded)))
-        }
-        if !amendments.isEmpty {
-            events.append(try IngestEvents.outboxMessage(MarksAmended.type, version: MarksAmended.version, topic: TopicCatalogue.attendanceMarks.name, school: school,
-                                            data: MarksAmended(schoolUrn: school, date: date, session: session, amendments: amendments)))
-        }
-        try await Outbox.enqueue(events, on: connection, logger: logger)
-        return counts
+        var marks: [(String, String, String?)] = []
+        marks.reserveCapacity(register.marks.count)
+        for try await mark in rows.decode((String, String, String?).self) { marks.append(mark) }
+        return marks
     }
 }
