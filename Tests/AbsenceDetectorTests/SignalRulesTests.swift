@@ -45,7 +45,7 @@ struct SignalRulesTests {
         #expect(figures.authorisedAbsence == 2 && figures.unauthorisedAbsence == 2 && figures.notCounted == 2)
     }
 
-    @Test func persistentAbsenceStartsAtExactlyNinetyPercentAndNotBefore() {
+    @Test func persistentAbsenceStartsAtExactlyNinetyPercentAndNotBefore() throws {
         // 20 possible sessions: 2 missed is 90.0% (persistent, inclusive); 1 missed is 95%.
         var engine = DetectorEngine(settings: .dfeDefaults)
         let days = Self.schoolDays(10)
@@ -53,10 +53,10 @@ struct SignalRulesTests {
         #expect(!oneMissed.contains { $0.kind == .persistentAbsence })
         var other = DetectorEngine(settings: .dfeDefaults)
         let twoMissed = Self.feed(&other, Array(repeating: "/", count: 18) + ["I", "I"], days: days, logger: logger)
-        let signal = try? #require(twoMissed.first { $0.kind == .persistentAbsence })
-        #expect(signal?.figures.possibleSessions == 20 && signal?.figures.attendanceRate == 90.0)
-        #expect(signal?.asOf == "\(days[9].iso) PM")
-        #expect(signal?.reason.contains("90.0%") == true)
+        let signal = try #require(twoMissed.first(where: { $0.kind == .persistentAbsence }))
+        #expect(signal.figures.possibleSessions == 20 && signal.figures.attendanceRate == 90.0)
+        #expect(signal.asOf == "\(days[9].iso) PM")
+        #expect(signal.reason.contains("90.0%") == true)
     }
 
     @Test func nobodyIsJudgedBeforeTheMinimumSessions() {
@@ -106,19 +106,19 @@ struct SignalRulesTests {
         #expect(signals.map(\.asOf) == ["\(days[1].iso) PM"])
     }
 
-    @Test func tenUnauthorisedSessionsWithinTenSchoolWeeksAcrossHalfTermReachThePenaltyThreshold() {
+    @Test func tenUnauthorisedSessionsWithinTenSchoolWeeksAcrossHalfTermReachThePenaltyThreshold() throws {
         var engine = DetectorEngine(settings: .dfeDefaults)
         // One G every Monday AM for 10 school weeks (half-term week skipped), present otherwise.
         let days = Self.schoolDays(50)
         var codes = Array(repeating: "/", count: 100)
         for (index, day) in days.enumerated() where day.weekday == 1 { codes[index * 2] = "G" }
         let signals = Self.feed(&engine, codes, days: days, logger: logger)
-        let penalty = try? #require(signals.first { $0.kind == .penaltyNoticeThreshold })
-        #expect(penalty?.sessions.count == 10)
-        #expect(penalty?.sessions.allSatisfy { $0.code == "G" } == true)
-        #expect(penalty?.windowStart == "2026-09-07")
+        let penalty = try #require(signals.first(where: { $0.kind == .penaltyNoticeThreshold }))
+        #expect(penalty.sessions.count == 10)
+        #expect(penalty.sessions.allSatisfy { $0.code == "G" } == true)
+        #expect(penalty.windowStart == "2026-09-07")
         // The tenth G is on the tenth school Monday: 16 November (the half-term Monday does not count).
-        #expect(penalty?.asOf == "2026-11-16 AM")
+        #expect(penalty.asOf == "2026-11-16 AM")
     }
 
     @Test func unauthorisedTenDaysAndAbsenceFifteenDaysCountSessions() {

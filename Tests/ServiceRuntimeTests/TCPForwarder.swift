@@ -23,7 +23,7 @@ final class TCPForwarder: Sendable {
         let requestedPort = self.port
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { [weak self] inbound in
+            .childChannelInitializer { [self] inbound in  // stop() closes the server, which releases this
                 ClientBootstrap(group: inbound.eventLoop)
                     .channelInitializer { outbound in
                         outbound.eventLoop.makeCompletedFuture {
@@ -33,7 +33,7 @@ final class TCPForwarder: Sendable {
                     .connect(host: host, port: port)
                     .flatMapThrowing { outbound in
                         try inbound.pipeline.syncOperations.addHandler(Glue(partner: outbound))
-                        self?.state.withLock { $0.connections += [inbound, outbound] }
+                        self.state.withLock { $0.connections += [inbound, outbound] }
                     }
             }
             .bind(host: "127.0.0.1", port: requestedPort).get()

@@ -22,7 +22,7 @@ public final class ServiceProcess: Sendable {
         process.executableURL = binary
         process.environment = environment.merging(["HTTP_PORT": "\(port)"]) { _, port in port }
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(port).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)  // FileHandle below says if it failed
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
