@@ -12,6 +12,14 @@ public struct UPN: Sendable, Hashable, Comparable, Codable, CustomStringConverti
     static let alphabet: [Character] = Array("ABCDEFGHJKLMNPQRTUVWXYZ")
 
     public init(parsing raw: String) throws(UPNError) {
+        // Registers carry thousands of UPNs: a valid one is checked on its ASCII bytes; anything else takes
+        // the Character path, which names what is wrong.
+        if !UPN.isValidASCII(raw.utf8) { try UPN.validateCharacters(raw) }
+        self.value = raw
+    }
+
+    /// Throws what is wrong with `raw` as a UPN, character by character.
+    static func validateCharacters(_ raw: String) throws(UPNError) {
         let chars = Array(raw)
         guard chars.count == 13 else { throw .wrongLength(raw.count) }
         guard chars[1...11].allSatisfy({ $0.isASCII && $0.isNumber }) else { throw .notDigits }
@@ -19,7 +27,6 @@ public struct UPN: Sendable, Hashable, Comparable, Codable, CustomStringConverti
         guard (last.isASCII && last.isNumber) || UPN.alphabet.contains(last) else { throw .badLastCharacter(last) }
         guard let expected = UPN.checkLetter(for: chars[1...12]) else { throw .notDigits }
         guard chars[0] == expected else { throw .wrongCheckLetter(found: chars[0], expected: expected) }
-        self.value = raw
     }
 
     /// The check letter for the 12 characters after it, or nil when one of them is not allowed.
@@ -36,6 +43,33 @@ public struct UPN: Sendable, Hashable, Comparable, Codable, CustomStringConverti
             }
         }
         return alphabet[sum % 23]
+    }
+
+    /// Each ASCII byte's position in `alphabet`, or -1.
+    private static let letterPositions: [Int8] = (0..<128).map { byte in
+        alphabet.firstIndex(of: Character(Unicode.Scalar(UInt8(byte)))).map(Int8.init) ?? -1
+    }
+
+    /// True when `bytes` are exactly a valid UPN: 13 ASCII characters, digits 2 to 12, a digit or an
+    /// alphabet letter last, and the right check letter first.
+    static func isValidASCII(_ bytes: String.UTF8View) -> Bool {
+        guard bytes.count == 13 else { return false }
+        var sum = 0
+        var check: UInt8 = 0
+        for (index, byte) in bytes.enumerated() {
+            guard byte < 128 else { return false }
+            let weight = index + 1  // the weight of body position index - 1 is (index - 1) + 2
+            if index == 0 {
+                check = byte
+            } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                sum += Int(byte - UInt8(ascii: "0")) * weight
+            } else if index == 12, letterPositions[Int(byte)] >= 0 {
+                sum += Int(letterPositions[Int(byte)]) * weight
+            } else {
+                return false
+            }
+        }
+        return alphabet[sum % 23].asciiValue == check
     }
 
     public var kind: Kind { value.last!.isNumber ? .permanent : .temporary }

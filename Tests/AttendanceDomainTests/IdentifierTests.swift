@@ -1,4 +1,4 @@
-import AttendanceDomain
+@testable import AttendanceDomain
 import Testing
 
 @Suite("UPN and URN")
@@ -31,6 +31,33 @@ struct IdentifierTests {
     ])
     func malformed(raw: String, error: UPNError) {
         #expect(throws: error) { try UPN(parsing: raw) }
+    }
+
+    /// The byte-level check that valid UPNs take must accept exactly what the character-level one accepts.
+    @Test func theFastCheckAgreesWithTheCharacterCheckOnEveryOneCharacterChange() {
+        var generator = SystemRandomNumberGenerator()
+        let replacements: [Character] = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZa -é٣")
+        var compared = 0
+        for _ in 0..<200 {
+            var body = (0..<11).map { _ in Character(String(Int.random(in: 0...9, using: &generator))) }
+            body.append(Bool.random(using: &generator) ? Character(String(Int.random(in: 0...9, using: &generator))) : UPN.alphabet.randomElement(using: &generator)!)
+            let valid = String(UPN.checkLetter(for: body)!) + String(body)
+            var candidates = [valid, String(valid.dropLast()), valid + "1"]
+            for index in 0..<13 {
+                for replacement in replacements {
+                    var characters = Array(valid)
+                    characters[index] = replacement
+                    candidates.append(String(characters))
+                }
+            }
+            for candidate in candidates {
+                let byCharacters = (try? UPN.validateCharacters(candidate)) != nil
+                #expect(UPN.isValidASCII(candidate.utf8) == byCharacters, "\(candidate)")
+                compared += 1
+            }
+            #expect(UPN.isValidASCII(valid.utf8))
+        }
+        #expect(compared == 200 * (3 + 13 * replacements.count))
     }
 
     @Test func urnIsSixDigits() throws {
