@@ -1,6 +1,7 @@
 import Logging
 import Messaging
 import PostgresNIO
+import Synchronization
 
 /// One dependency a service needs before it is ready: PostgreSQL, the Kafka broker, ...
 public protocol ReadinessCheck: Sendable {
@@ -71,23 +72,25 @@ public struct ReadinessReport: Sendable, Codable, Equatable {
     }
 
     /// nil when the check passed, else a short reason.
+    ///
+    /// The check runs in a task of its own, abandoned (and cancelled) at the timeout rather than awaited:
+    /// a call that never returns, such as a query sent on a connection that died under it, must not hold
+    /// `/ready`, which an orchestrator expects to answer in time.
     private static func outcome(of check: any ReadinessCheck, timeout: Duration) async -> String? {
-        await withTaskGroup(of: String?.self) { group in
-            group.addTask {
+        await withCheckedContinuation { continuation in
+            let first = FirstAnswer(continuation)
+            let work = Task {
                 do {
                     try await check.check()
-                    return nil
+                    first.give(nil)
                 } catch {
-                    return "unreachable: \(shortReason(error))"
+                    first.give("unreachable: \(shortReason(error))")
                 }
             }
-            group.addTask {
+            Task {
                 try? await Task.sleep(for: timeout)
-                return "unreachable: no answer within \(timeout)"
+                if first.give("unreachable: no answer within \(timeout)") { work.cancel() }
             }
-            let first = await group.next()!
-            group.cancelAll()
-            return first
         }
     }
 
@@ -99,5 +102,20 @@ public struct ReadinessReport: Sendable, Codable, Equatable {
         }
         if let kafka = error as? KafkaError { return kafka.reason }
         return String(describing: error)
+    }
+}
+
+/// Resumes a continuation with the first answer given; later answers are dropped.
+private final class FirstAnswer: Sendable {
+    private let continuation: Mutex<CheckedContinuation<String?, Never>?>
+
+    init(_ continuation: CheckedContinuation<String?, Never>) { self.continuation = Mutex(continuation) }
+
+    /// True when this answer was the first.
+    @discardableResult
+    func give(_ answer: String?) -> Bool {
+        guard let waiting = continuation.withLock({ $0.take() }) else { return false }
+        waiting.resume(returning: answer)
+        return true
     }
 }

@@ -78,6 +78,23 @@ struct ReadinessTests {
         try await TestEnvironment.withPostgres(schema: schema) { _ in }
     }
 
+    /// A dependency call that never returns, even when cancelled (as a query sent on a connection that
+    /// dies under it did in this suite), must not hold `/ready`: the report says so when the time is up.
+    @Test func aCheckThatNeverAnswersIsReportedAtTheTimeout() async {
+        struct NeverAnswers: ReadinessCheck {
+            let name = "stuck"
+            func check() async throws { await withUnsafeContinuation { (_: UnsafeContinuation<Void, Never>) in } }
+        }
+        struct Answers: ReadinessCheck {
+            let name = "fine"
+            func check() async throws {}
+        }
+        let report = await ReadinessReport.run([NeverAnswers(), Answers()], timeout: .milliseconds(200))
+        #expect(report.down == ["stuck"])
+        #expect(report.checks["stuck"]?.hasPrefix("unreachable: no answer within") == true)
+        #expect(report.checks["fine"] == "ok")
+    }
+
     @Test func anUnreachableBrokerTurnsReadinessTo503NamingIt() async throws {
         let schema = TestEnvironment.uniqueSchema("ready")
         // Port 9 (discard) on loopback: nothing listens there.
