@@ -23,8 +23,8 @@ struct RegisterCounts: Sendable, Equatable, Codable {
 /// Stores registers under the natural key (school, date, session, pupil) and queues their events in the
 /// same transaction: one `MarksRecorded` for the new marks and one `MarksAmended` for changed codes.
 enum RegisterStore {
-    /// Call inside a transaction. One statement writes the whole register, whatever its size: COPY for a
-    /// session's first register, an upsert that compares with the stored codes for a register sent again.
+    /// Call inside a transaction. One bulk write per register, whatever its size: COPY for a session's
+    /// first register, an upsert that compares with the stored codes for a register sent again.
     static func record(_ register: ValidRegister, on connection: PostgresConnection, logger: Logger) async throws -> RegisterCounts {
         let school = register.school.value
         let date = register.session.date.iso
