@@ -38,6 +38,7 @@ let package = Package(
         .executable(name: "detector-benchmark", targets: ["DetectorBenchmark"]),
         .executable(name: "pipeline-benchmark", targets: ["PipelineBenchmark"]),
         .executable(name: "la-feed", targets: ["LAFeed"]),
+        .executable(name: "producer-race-check", targets: ["ProducerRaceCheck"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
@@ -114,6 +115,12 @@ let package = Package(
             name: "MessagingBenchmark",
             dependencies: ["Messaging", .product(name: "Logging", package: "swift-log")],
             path: "Tests/Benchmarks/MessagingBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ProducerRaceCheck",
+            dependencies: ["Messaging", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/Tools/ProducerRaceCheck",
             swiftSettings: swiftSettings
         ),
         .target(

@@ -21,21 +21,17 @@ extension AbsenceDetector {
             var producerConfiguration = KafkaProducerConfiguration(client: context.configuration.kafka)
             producerConfiguration.deliveryTimeout = context.configuration.kafkaDeliveryTimeout
             let producer = try KafkaProducer(configuration: producerConfiguration, logger: context.logger)
-            let relay = OutboxRelay(client: context.postgres, producer: producer, logger: context.logger)
+            let relay = OutboxRelay(client: context.postgres, producer: producer, logger: context.logger, health: context.health)
             var marksConfiguration = KafkaConsumerConfiguration(client: context.configuration.kafka, groupID: group, topics: [TopicCatalogue.attendanceMarks.name])
             marksConfiguration.maxBatchSize = 10_000  // under load, more sessions per transaction: fewer rewrites of each pupil
             let families = FamilyIndex()
-            let marks = MarksConsumer(
-                consumer: try KafkaConsumer(
-                    configuration: marksConfiguration, logger: context.logger,
-                    startingOffsets: StoredStartingOffsets.provider(postgres: context.postgres, group: group, logger: context.logger)),
-                postgres: context.postgres, settings: settings, families: families, offsetsGroup: group, logger: context.logger,
-                signalsQueued: { relay.wake() })
-            let profiles = ProfilesConsumer(
-                consumer: try KafkaConsumer(
-                    configuration: KafkaConsumerConfiguration(client: context.configuration.kafka, groupID: group + "-profiles", topics: [TopicCatalogue.pupilProfiles.name]),
-                    logger: context.logger),
-                postgres: context.postgres, families: families, logger: context.logger)
+            let marks = try BatchConsumer(
+                configuration: marksConfiguration, settings: .init(name: group), postgres: context.postgres,
+                handler: MarksHandler(settings: settings, families: families), logger: context.logger, committed: { relay.wake() })
+            let profiles = try BatchConsumer(
+                configuration: KafkaConsumerConfiguration(client: context.configuration.kafka, groupID: group + "-profiles", topics: [TopicCatalogue.pupilProfiles.name]),
+                settings: .init(name: group + "-profiles"), postgres: context.postgres,
+                handler: ProfilesHandler(families: families), logger: context.logger, committed: { relay.wake() })
             let authenticator = BearerTokenAuthenticator(environmentToken: env.values["DETECTOR_LA_TOKEN"], postgres: context.postgres, logger: context.logger)
             let pupils = PupilRoutes(authenticator: authenticator, postgres: context.postgres, settings: settings, logger: context.logger)
             let summaries = SummaryRoutes(authenticator: authenticator, postgres: context.postgres, settings: settings, logger: context.logger)

@@ -65,5 +65,6 @@ enum Migrations {
             "ALTER TABLE signals ALTER COLUMN session_date SET NOT NULL",
             "CREATE INDEX signals_by_date ON signals (session_date, kind)",
         ]),
+        StandardTables.fencedOffsetsAndParking(version: 5),
     ]
 }

@@ -4,5 +4,6 @@ import Storage
 enum Migrations {
     static let all: [Migration] = [
         StandardTables.migration,
+        StandardTables.fencedOffsetsAndParking(version: 2),
     ]
 }

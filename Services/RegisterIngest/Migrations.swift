@@ -44,5 +44,6 @@ enum Migrations {
         Migration(version: 4, name: "access tokens under the name every service uses", statements: [
             "ALTER TABLE ingest_tokens RENAME TO access_tokens",
         ]),
+        StandardTables.fencedOffsetsAndParking(version: 5),
     ]
 }

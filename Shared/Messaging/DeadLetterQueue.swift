@@ -36,10 +36,9 @@ public struct DeadLetterQueue: Sendable {
             KafkaHeader(name: Self.timeHeader, string: Date().formatted(.iso8601)),
         ]
         let report = try await producer.send(KafkaOutgoingMessage(topic: Self.topic(for: message.topic), key: message.key.map(Array.init), value: Array(message.value), headers: headers))
-        // The reason is ours (a decoding or validation error), never the message's content.
+        // The place only: the reason may quote the message (a pupil's UPN), and is on the topic for whoever reads it.
         logger.error("message dead-lettered", metadata: [
             "kafka.topic": "\(message.topic)", "kafka.partition": "\(message.partition)", "kafka.offset": "\(message.offset)",
-            "reason": "\(reason)",
         ])
         return report
     }

@@ -73,6 +73,8 @@ public final class KafkaConsumer: Sendable {
         let (handle, rebalances, logger) = (self.handle, self.rebalances, self.logger)
         let (maxSize, maxWait) = (configuration.maxBatchSize, configuration.maxBatchWait)
         let batch = try await executor.run { () throws(KafkaError) -> KafkaBatch in
+            // Checked again on the consumer's thread, where close() and abandon() run.
+            guard !self.closed.load(ordering: .acquiring) else { throw KafkaError.client("the consumer is closed") }
             var reader = BatchReader(expected: min(maxSize, 16_384))
             let deadline = ContinuousClock.now.advanced(by: maxWait)
             let eventsBefore = rebalances.eventCount
@@ -121,20 +123,23 @@ public final class KafkaConsumer: Sendable {
         guard !offsets.isEmpty else { return }
         let handle = self.handle
         let code = await executor.run {
+            // Checked on the consumer's thread, where close() and abandon() also run: never a freed handle.
+            guard !self.closed.load(ordering: .acquiring) else { return RD_KAFKA_RESP_ERR__STATE }
             let list = RDKafkaPartitionList(offsets)
             return rd_kafka_commit(handle.pointer, list.pointer, 0)  // 0: synchronous, on this thread
         }
+        guard code != RD_KAFKA_RESP_ERR__STATE else { throw KafkaError.client("the consumer is closed") }
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR || code == RD_KAFKA_RESP_ERR__NO_OFFSET else {
             throw KafkaError.from(code, context: "commit")
         }
     }
 
-    /// Stops fetching from every assigned partition (back-pressure); ``resume()`` starts again.
     /// The offset after the last message of each partition of `topic` now (its high watermark), asked of
     /// the broker: where a reader that wants "everything so far" stops.
     public func endOffsets(topic: String, partitions: [Int32]) async throws(KafkaError) -> [Int32: Int64] {
         let handle = self.handle
         return try await executor.run { () throws(KafkaError) -> [Int32: Int64] in
+            guard !self.closed.load(ordering: .acquiring) else { throw KafkaError.client("the consumer is closed") }
             var ends: [Int32: Int64] = [:]
             for partition in partitions {
                 var low: Int64 = 0, high: Int64 = 0
@@ -146,18 +151,21 @@ public final class KafkaConsumer: Sendable {
         }
     }
 
+    /// Stops fetching from every assigned partition (back-pressure); ``resume()`` starts again.
     public func pause() async throws(KafkaError) { try await changeFetching(pause: true) }
     public func resume() async throws(KafkaError) { try await changeFetching(pause: false) }
 
     private func changeFetching(pause: Bool) async throws(KafkaError) {
         let handle = self.handle
         let code = await executor.run { () -> rd_kafka_resp_err_t in
+            guard !self.closed.load(ordering: .acquiring) else { return RD_KAFKA_RESP_ERR__STATE }
             var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
             let code = rd_kafka_assignment(handle.pointer, &list)
             guard code == RD_KAFKA_RESP_ERR_NO_ERROR, let list else { return code }
             defer { rd_kafka_topic_partition_list_destroy(list) }  // rd_kafka_assignment's list is ours
             return pause ? rd_kafka_pause_partitions(handle.pointer, list) : rd_kafka_resume_partitions(handle.pointer, list)
         }
+        guard code != RD_KAFKA_RESP_ERR__STATE else { throw KafkaError.client("the consumer is closed") }
         guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.from(code, context: pause ? "pause" : "resume") }
     }
 

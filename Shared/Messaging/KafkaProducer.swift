@@ -80,15 +80,25 @@ public final class KafkaProducer: Service, Sendable {
                 break
             }
         }
+        if closed.load(ordering: .acquiring) {
+            // shutdown() began after the check above and may have failed the waiters before this one was
+            // registered; nobody serves reports any more, so this batch must not wait for them.
+            deliveries.cancel(batch: batch, error: KafkaError.client("the producer closed before the broker acknowledged the message", retriable: true))
+        }
         let results = await withTaskCancellationHandler {
             await waiter.results()
         } onCancel: {
-            // librdkafka may still deliver them; the awaiting task just stops waiting.
-            waiter.failRemaining(KafkaError.client("the send was cancelled"))
+            // librdkafka may still deliver them; the awaiting task just stops waiting, and the batch's
+            // entry goes, so late reports find nothing to resume.
+            deliveries.cancel(batch: batch, error: KafkaError.client("the send was cancelled"))
         }
         KafkaMetrics.produced(messages, results: results)
         return results
     }
+
+    /// How many sends still wait for delivery reports: 0 once every send has returned (for tests).
+    @_spi(Testing)
+    public var sendsAwaitingReports: Int { deliveries.waitingBatches }
 
     /// Waits until every queued message is acknowledged or failed, for at most `timeout`.
     public func flush(timeout: Duration) async throws(KafkaError) {
@@ -104,15 +114,18 @@ public final class KafkaProducer: Service, Sendable {
     }
 
     /// Flushes for at most the flush timeout, fails whatever is still waiting, and stops the poll thread.
+    ///
+    /// The poll thread stops first: `rd_kafka_flush` serves delivery reports itself, and two threads serving
+    /// them at once would both run the delivery callback (which is written for one thread).
     public func shutdown() async {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        let poller = self.poller
+        await executor.run { poller.stop() }  // waits up to one poll interval: not on the cooperative pool
         do {
             try await flush(timeout: flushTimeout)
         } catch {
             logger.warning("Kafka producer closed with messages unacknowledged", metadata: ["error": "\(error)"])
         }
-        let poller = self.poller
-        await executor.run { poller.stop() }  // waits up to one poll interval: not on the cooperative pool
         deliveries.failAll(KafkaError.client("the producer closed before the broker acknowledged the message", retriable: true))
     }
 }
@@ -168,6 +181,15 @@ final class PendingDeliveries: Sendable {
     private final class PollThreadCursor: @unchecked Sendable {
         var last: (batch: UInt, waiter: DeliveryWaiter)?
     }
+
+    /// Stops waiting for one batch: its open messages fail with `error` and its entry is removed.
+    func cancel(batch: UInt, error: KafkaError) {
+        let waiter = waiting.withLock { $0.removeValue(forKey: batch) }
+        waiter?.failRemaining(error)
+    }
+
+    /// The number of batches still waiting for reports (for tests).
+    var waitingBatches: Int { waiting.withLock { $0.count } }
 
     func failAll(_ error: KafkaError) {
         let all = waiting.withLock { waiting in

@@ -9,6 +9,13 @@ public protocol ReadinessCheck: Sendable {
     var name: String { get }
     /// Throws when the dependency cannot be reached.
     func check() async throws
+    /// Whether the service is unready without it. A service that can do its job without it for a while
+    /// (register-ingest without the broker: its outbox holds the events) stays ready and says it is degraded.
+    var isRequired: Bool { get }
+}
+
+extension ReadinessCheck {
+    public var isRequired: Bool { true }
 }
 
 /// `SELECT 1` through the service's pool.
@@ -30,9 +37,13 @@ public struct PostgresReadinessCheck: ReadinessCheck {
 /// A metadata request to the broker.
 public struct KafkaReadinessCheck: ReadinessCheck {
     public let name = "kafka"
+    public let isRequired: Bool
     let probe: KafkaBrokerProbe
 
-    public init(probe: KafkaBrokerProbe) { self.probe = probe }
+    public init(probe: KafkaBrokerProbe, required: Bool = true) {
+        self.probe = probe
+        self.isRequired = required
+    }
 
     public func check() async throws {
         let brokers = try await probe.brokerCount(timeout: .seconds(2))
@@ -48,8 +59,10 @@ struct ReadinessFailure: Error, CustomStringConvertible {
 /// The outcome of running every check, concurrently, each within a time limit.
 public struct ReadinessReport: Sendable, Codable, Equatable {
     public var status: String
-    /// The dependencies that are down, by name.
+    /// The required dependencies that are down, by name: the service cannot do its job.
     public var down: [String]
+    /// Dependencies that are down without stopping the service's job (it catches up when they return).
+    public var degraded: [String]
     /// Each dependency's state: `ok` or why it is not.
     public var checks: [String: String]
 
@@ -64,10 +77,14 @@ public struct ReadinessReport: Sendable, Codable, Equatable {
             for await (name, failure) in group { results[name] = failure }
             return results
         }
-        let down = results.filter { $0.value != nil }.map(\.key).sorted()
+        let required = Set(checks.filter(\.isRequired).map(\.name))
+        let failing = results.filter { $0.value != nil }.map(\.key).sorted()
+        let down = failing.filter { required.contains($0) }
+        let degraded = failing.filter { !required.contains($0) }
         return ReadinessReport(
-            status: down.isEmpty ? "ready" : "not ready",
+            status: !down.isEmpty ? "not ready" : (degraded.isEmpty ? "ready" : "ready, degraded"),
             down: down,
+            degraded: degraded,
             checks: results.mapValues { $0 ?? "ok" })
     }
 

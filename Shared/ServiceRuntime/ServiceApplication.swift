@@ -21,15 +21,18 @@ public enum ServiceApplication {
         let postgres = try configuration.postgres.makeClient(logger: logger)
         let probe = try KafkaBrokerProbe(configuration: configuration.kafka, logger: logger)
 
+        let health = ServiceHealth()
         let router = Router()
         router.middlewares.add(MetricsMiddleware())
         router.middlewares.add(LogRequestsMiddleware(.debug))
         OperationalRoutes.add(
             to: router,
-            checks: [PostgresReadinessCheck(client: postgres, logger: logger), KafkaReadinessCheck(probe: probe)],
+            checks: [PostgresReadinessCheck(client: postgres, logger: logger),
+                     KafkaReadinessCheck(probe: probe, required: !descriptor.readyWithoutBroker),
+                     ServiceHealthCheck(health: health)],
             registry: registry)
         let components = try descriptor.components(
-            ServiceContext(configuration: configuration, environment: environment, postgres: postgres, logger: logger))
+            ServiceContext(configuration: configuration, environment: environment, postgres: postgres, logger: logger, health: health))
         components.routes(router)
 
         var app = Application(

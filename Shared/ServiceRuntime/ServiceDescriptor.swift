@@ -15,11 +15,15 @@ public struct ServiceDescriptor: Sendable {
     public let migrations: [Migration]
     /// The service's own work: its routes and its long-running services (relays, consumers).
     public let components: @Sendable (ServiceContext) throws -> ServiceComponents
+    /// Whether `/ready` stays 200 while the broker is down (reported as degraded): true for a service whose
+    /// outbox absorbs an outage (register-ingest); a service whose work is consuming is not ready without it.
+    public let readyWithoutBroker: Bool
 
     public init(
-        name: String, schema: String, defaultHTTPPort: Int, migrations: [Migration],
+        name: String, schema: String, defaultHTTPPort: Int, migrations: [Migration], readyWithoutBroker: Bool = false,
         components: @escaping @Sendable (ServiceContext) throws -> ServiceComponents = { _ in ServiceComponents() }
     ) {
+        self.readyWithoutBroker = readyWithoutBroker
         self.name = name
         self.schema = schema
         self.defaultHTTPPort = defaultHTTPPort
@@ -35,6 +39,8 @@ public struct ServiceContext: Sendable {
     public let environment: [String: String]
     public let postgres: PostgresClient
     public let logger: Logger
+    /// Where components report a fatal problem (`/ready` then answers 503).
+    public let health: ServiceHealth
 }
 
 /// A service's routes and services, added to the shared runtime. Services start after the PostgreSQL

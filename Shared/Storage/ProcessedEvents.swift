@@ -18,10 +18,24 @@ public enum ProcessedEvents {
         for try await id in rows.decode(UUID.self) { fresh.insert(id) }
         return fresh
     }
+
+    /// Forgets events processed before `cutoff`; returns how many. A copy redelivered after that is no
+    /// longer recognised, so the retention must exceed any redelivery window (days, not seconds).
+    @discardableResult
+    public static func delete(processedBefore cutoff: Date, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        let rows = try await connection.query(
+            "WITH gone AS (DELETE FROM processed_events WHERE processed_at < \(cutoff) RETURNING 1) SELECT count(*) FROM gone", logger: logger)
+        for try await count in rows.decode(Int.self) { return count }
+        return 0
+    }
 }
 
 /// Consumer offsets kept in PostgreSQL beside the state they describe, for an exactly-once effect:
 /// on assignment a consumer seeks to what is stored here, whatever Kafka's committed offset says.
+///
+/// Each row carries a generation, taken by whoever is assigned the partition (``claim(_:group:on:logger:)``).
+/// A write names the generation it was claimed under and is refused once a newer owner has claimed the
+/// partition, so a consumer that stalled past its poll interval cannot overwrite its successor's progress.
 public enum ConsumerOffsets {
     public struct Position: Sendable, Hashable {
         public var topic: String
@@ -36,23 +50,75 @@ public enum ConsumerOffsets {
         }
     }
 
-    public static func store(_ positions: [Position], group: String, on connection: PostgresConnection, logger: Logger) async throws {
-        guard !positions.isEmpty else { return }
-        try await connection.query("""
-            INSERT INTO consumer_offsets (consumer_group, topic, partition, next_offset)
-            SELECT \(group), t, p, o FROM unnest(\(positions.map(\.topic))::text[], \(positions.map { Int($0.partition) })::int[],
-                                                  \(positions.map { Int($0.nextOffset) })::bigint[]) AS x(t, p, o)
-            ON CONFLICT (consumer_group, topic, partition)
-            DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()
+    /// A partition as its current owner claimed it.
+    public struct Claim: Sendable, Hashable {
+        public var generation: Int64
+        /// The next offset to read, or nil when nothing was ever stored for the partition.
+        public var nextOffset: Int64?
+
+        public init(generation: Int64, nextOffset: Int64?) {
+            self.generation = generation
+            self.nextOffset = nextOffset
+        }
+    }
+
+    /// The write was refused: a newer owner has claimed these partitions.
+    public struct Fenced: Error, Sendable, CustomStringConvertible {
+        public var partitions: [(topic: String, partition: Int32)]
+
+        public init(partitions: [(topic: String, partition: Int32)]) { self.partitions = partitions }
+        public var description: String {
+            "offsets refused: partitions \(partitions.map { "\($0.topic)[\($0.partition)]" }.joined(separator: ", ")) have a newer owner"
+        }
+    }
+
+    /// Takes ownership of partitions: a new generation for each, and where processing resumes.
+    /// Waits for a transaction of the previous owner that holds a row, so what it committed is seen.
+    public static func claim(_ partitions: [(topic: String, partition: Int32)], group: String, on connection: PostgresConnection,
+                             logger: Logger) async throws -> [String: [Int32: Claim]] {
+        guard !partitions.isEmpty else { return [:] }
+        let rows = try await connection.query("""
+            INSERT INTO consumer_offsets (consumer_group, topic, partition, next_offset, generation)
+            SELECT \(group), t, p, -1, 1 FROM unnest(\(partitions.map(\.topic))::text[], \(partitions.map { Int($0.partition) })::int[]) AS x(t, p)
+            ON CONFLICT (consumer_group, topic, partition) DO UPDATE SET generation = consumer_offsets.generation + 1, updated_at = now()
+            RETURNING topic, partition, next_offset, generation
             """, logger: logger)
+        var claims: [String: [Int32: Claim]] = [:]
+        for try await (topic, partition, next, generation) in rows.decode((String, Int32, Int64, Int64).self) {
+            claims[topic, default: [:]][partition] = Claim(generation: generation, nextOffset: next >= 0 ? next : nil)
+        }
+        return claims
+    }
+
+    /// Stores positions under the generations they were claimed with. Throws ``Fenced`` (roll the
+    /// transaction back) when any partition has been claimed since.
+    public static func store(_ positions: [(position: Position, generation: Int64)], group: String, on connection: PostgresConnection,
+                             logger: Logger) async throws {
+        guard !positions.isEmpty else { return }
+        let rows = try await connection.query("""
+            UPDATE consumer_offsets o SET next_offset = x.n, updated_at = now()
+            FROM unnest(\(positions.map(\.position.topic))::text[], \(positions.map { Int($0.position.partition) })::int[],
+                        \(positions.map { Int($0.position.nextOffset) })::bigint[], \(positions.map { Int($0.generation) })::bigint[]) AS x(t, p, n, g)
+            WHERE o.consumer_group = \(group) AND o.topic = x.t AND o.partition = x.p AND o.generation = x.g
+            RETURNING o.topic, o.partition
+            """, logger: logger)
+        var stored = Set<String>()
+        for try await (topic, partition) in rows.decode((String, Int32).self) { stored.insert("\(partition)|\(topic)") }
+        let refused = positions.map { ($0.position.topic, $0.position.partition) }.filter { !stored.contains("\($0.1)|\($0.0)") }
+        if !refused.isEmpty { throw Fenced(partitions: refused) }
+    }
+
+    /// Every stored position of the group's topics (nil-free: partitions never written are left out).
+    public static func load(group: String, topics: [String], on connection: PostgresConnection, logger: Logger) async throws -> [String: [Int32: Int64]] {
+        let rows = try await connection.query(
+            "SELECT topic, partition, next_offset FROM consumer_offsets WHERE consumer_group = \(group) AND topic = ANY(\(topics)) AND next_offset >= 0",
+            logger: logger)
+        var result: [String: [Int32: Int64]] = [:]
+        for try await (topic, partition, offset) in rows.decode((String, Int32, Int64).self) { result[topic, default: [:]][partition] = offset }
+        return result
     }
 
     public static func load(group: String, topic: String, on connection: PostgresConnection, logger: Logger) async throws -> [Int32: Int64] {
-        let rows = try await connection.query(
-            "SELECT partition, next_offset FROM consumer_offsets WHERE consumer_group = \(group) AND topic = \(topic)",
-            logger: logger)
-        var result: [Int32: Int64] = [:]
-        for try await (partition, offset) in rows.decode((Int32, Int64).self) { result[partition] = offset }
-        return result
+        try await load(group: group, topics: [topic], on: connection, logger: logger)[topic] ?? [:]
     }
 }

@@ -38,6 +38,18 @@ public enum StandardTables {
         """,
     ])
 
+    /// What the shared batch consumer and the ordered outbox need beyond ``migration``: headers on outbox
+    /// rows (dead letters carry theirs), parking of a row that keeps failing, and a generation per stored
+    /// offset so that a consumer which has lost a partition cannot overwrite its new owner's offsets.
+    /// Every service lists it after its existing migrations, with its next version number.
+    public static func fencedOffsetsAndParking(version: Int) -> Migration {
+        Migration(version: version, name: "outbox headers and parking, fenced consumer offsets", statements: [
+            "ALTER TABLE outbox ADD COLUMN headers jsonb, ADD COLUMN parked_at timestamptz",
+            "CREATE INDEX outbox_parked ON outbox (topic, message_key, id) WHERE parked_at IS NOT NULL",
+            "ALTER TABLE consumer_offsets ADD COLUMN generation bigint NOT NULL DEFAULT 0",
+        ])
+    }
+
     /// The bearer tokens a service's API accepts, stored as SHA-256 hashes: a school's (that school only)
     /// or the LA's. Services with an API list it after ``migration`` with their next version number.
     public static func accessTokens(version: Int) -> Migration {

@@ -38,10 +38,12 @@ struct OutboxRelayTests {
         let bootstrap = KafkaConfiguration(bootstrapServers: TestEnvironment.kafkaBootstrapServers, clientID: "relay-tests")
         _ = try await KafkaAdmin.createTopics([(topic, 2)], configuration: bootstrap, logger: logger)
         try await TestEnvironment.withPostgres(schema: schema) { client in
-            try await SchemaMigrator(schema: schema, migrations: [StandardTables.migration]).apply(using: client, logger: logger)
+            try await SchemaMigrator(schema: schema, migrations: [StandardTables.migration, StandardTables.fencedOffsetsAndParking(version: 2)]).apply(using: client, logger: logger)
             let ids = try await enqueue(30, topic: topic, client: client)
             let producer = try producer()
-            let relay = OutboxRelay(client: client, producer: producer, logger: logger, batchSize: 8)
+            var settings = OutboxRelay.Settings()
+            settings.batchSize = 8
+            let relay = OutboxRelay(client: client, producer: producer, logger: logger, settings: settings)
             var total = 0
             while total < 30 { total += try await relay.relayOnce().published }
             #expect(try await relay.relayOnce().published == 0)
@@ -72,13 +74,16 @@ struct OutboxRelayTests {
         let schema = TestEnvironment.uniqueSchema("relay")
         let port = TestEnvironment.freePort()
         try await TestEnvironment.withPostgres(schema: schema) { client in
-            try await SchemaMigrator(schema: schema, migrations: [StandardTables.migration]).apply(using: client, logger: logger)
+            try await SchemaMigrator(schema: schema, migrations: [StandardTables.migration, StandardTables.fencedOffsetsAndParking(version: 2)]).apply(using: client, logger: logger)
             _ = try await enqueue(5, topic: "relay-offline", client: client)
             let producer = try producer(bootstrap: "127.0.0.1:\(port)", deliveryTimeout: .seconds(2))
             let relay = OutboxRelay(client: client, producer: producer, logger: logger)
             let away = try await relay.relayOnce()
             #expect(away.published == 0 && away.failed == 5)
             #expect(try await pending(client) == 5, "nothing accepted is lost")
+            // The broker's absence is not the rows' fault: no attempt counts toward parking.
+            let attempts = try await client.query("SELECT max(attempts), count(parked_at) FROM outbox", logger: logger)
+            for try await (most, parked) in attempts.decode((Int, Int).self) { #expect(most == 0 && parked == 0) }
 
             let broker = try await TestBroker(port: port, topics: ["relay-offline"], logger: logger)
             defer { broker.stop() }
@@ -86,6 +91,61 @@ struct OutboxRelayTests {
             for _ in 0..<10 where published < 5 { published += try await relay.relayOnce().published }
             #expect(published == 5)
             #expect(try await pending(client) == 0)
+            await producer.shutdown()
+        }
+    }
+
+    @Test func onlyTheLeaderPublishesAndAStandbyTakesOverWhenItsConnectionGoes() async throws {
+        let schema = TestEnvironment.uniqueSchema("relay")
+        let topic = "relay-\(UUID().uuidString.prefix(8).lowercased())"
+        let bootstrap = KafkaConfiguration(bootstrapServers: TestEnvironment.kafkaBootstrapServers, clientID: "relay-tests")
+        _ = try await KafkaAdmin.createTopics([(topic, 1)], configuration: bootstrap, logger: logger)
+        try await TestEnvironment.withPostgres(schema: schema) { client in
+            try await SchemaMigrator(schema: schema, migrations: [StandardTables.migration, StandardTables.fencedOffsetsAndParking(version: 2)])
+                .apply(using: client, logger: logger)
+            _ = try await enqueue(3, topic: topic, client: client)
+            let producer = try producer()
+            let standby = OutboxRelay(client: client, producer: producer, logger: logger)
+            // Another instance's relay leads: it holds the schema's lock on its connection.
+            try await client.withConnection { leader in
+                try await leader.query("SELECT pg_advisory_lock(7020431, hashtext(current_schema()))", logger: logger)
+                #expect(try await standby.relayOnce() == (0, 0))
+                #expect(try await pending(client) == 3, "a standby publishes nothing")
+                try await leader.query("SELECT pg_advisory_unlock(7020431, hashtext(current_schema()))", logger: logger)
+            }
+            #expect(try await standby.relayOnce().published == 3, "the lock released, the standby leads")
+            await producer.shutdown()
+        }
+    }
+
+    @Test func aRowTheBrokerKeepsRefusingIsParkedAndTheRestFlows() async throws {
+        let schema = TestEnvironment.uniqueSchema("relay")
+        let topic = "relay-\(UUID().uuidString.prefix(8).lowercased())"
+        let bootstrap = KafkaConfiguration(bootstrapServers: TestEnvironment.kafkaBootstrapServers, clientID: "relay-tests")
+        _ = try await KafkaAdmin.createTopics([(topic, 1)], configuration: bootstrap, logger: logger)
+        try await TestEnvironment.withPostgres(schema: schema) { client in
+            try await SchemaMigrator(schema: schema, migrations: [StandardTables.migration, StandardTables.fencedOffsetsAndParking(version: 2)])
+                .apply(using: client, logger: logger)
+            // Over librdkafka's message.max.bytes (1 MB): refused for its own sake, every time.
+            let poison = UUID()
+            try await client.withTransaction(logger: logger) { connection in
+                try await Outbox.enqueue([OutboxMessage(eventID: poison, topic: topic, key: "poison", payload: ByteBuffer(repeating: 0x41, count: 1_200_000))],
+                                         on: connection, logger: logger)
+            }
+            _ = try await enqueue(6, topic: topic, client: client)
+            let producer = try producer()
+            var settings = OutboxRelay.Settings()
+            settings.maxAttempts = 3
+            let relay = OutboxRelay(client: client, producer: producer, logger: logger, settings: settings)
+            var published = 0
+            for _ in 0..<6 { published += try await relay.relayOnce().published }
+            #expect(published == 6, "the other keys' rows flow")
+            let rows = try await client.query("SELECT event_id, attempts, parked_at IS NOT NULL FROM outbox WHERE published_at IS NULL", logger: logger)
+            var unpublished: [(UUID, Int, Bool)] = []
+            for try await row in rows.decode((UUID, Int, Bool).self) { unpublished.append(row) }
+            #expect(unpublished.count == 1)
+            #expect(unpublished.first?.0 == poison && unpublished.first?.1 == 3 && unpublished.first?.2 == true)
+            #expect(try await relay.relayOnce() == (0, 0), "a parked row is not tried again")
             await producer.shutdown()
         }
     }

@@ -9,9 +9,16 @@ import Messaging
 public final class TestBroker: Sendable {
     private let process: Process
     public let port: Int
+    /// The broker's process, for tests that freeze it (SIGSTOP) and let it go on (SIGCONT).
+    public var processIdentifier: Int32 { process.processIdentifier }
 
     /// Starts the broker and waits until it has created `topics` (one partition each).
-    public init(port: Int, topics: [String], logger: Logger) async throws {
+    public convenience init(port: Int, topics: [String], logger: Logger) async throws {
+        try await self.init(port: port, topics: topics.map { ($0, 1) }, logger: logger)
+    }
+
+    /// Starts the broker and waits until it has created `topics` with their partition counts.
+    public init(port: Int, topics: [(name: String, partitions: Int)], logger: Logger) async throws {
         self.port = port
         let process = Process()
         process.executableURL = try TestEnvironment.tansuBinary()
@@ -23,7 +30,7 @@ public final class TestBroker: Sendable {
         self.process = process
         let configuration = KafkaConfiguration(bootstrapServers: "127.0.0.1:\(port)", clientID: "test-broker")
         for _ in 0..<50 {
-            if (try? await KafkaAdmin.createTopics(topics.map { ($0, 1) }, configuration: configuration, logger: logger, timeout: .seconds(2))) != nil { return }
+            if (try? await KafkaAdmin.createTopics(topics.map { ($0.name, $0.partitions) }, configuration: configuration, logger: logger, timeout: .seconds(2))) != nil { return }
             try await Task.sleep(for: .milliseconds(200))
         }
         stop()

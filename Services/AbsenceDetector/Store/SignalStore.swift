@@ -26,12 +26,16 @@ enum SignalStore {
             dates.append(String(signal.asOf.prefix(10)))  // "2026-05-04 AM"
             payloads.append(String(decoding: bytes, as: UTF8.self))  // the envelope, as published
         }
-        try await connection.query("""
+        let rows = try await connection.query("""
             INSERT INTO signals (event_id, school_urn, upn, kind, session_date, payload)
             SELECT * FROM unnest(\(ids)::uuid[], \(schools)::text[], \(upns)::text[], \(kinds)::text[], \(dates)::date[], \(payloads)::text[])
             ON CONFLICT (event_id) DO NOTHING
+            RETURNING event_id
             """, logger: logger)
-        try await Outbox.enqueue(messages, on: connection, logger: logger)
+        var new = Set<UUID>()
+        for try await id in rows.decode(UUID.self) { new.insert(id) }
+        // Only signals not sent before: the outbox forgets published rows after its retention, the signals table does not.
+        try await Outbox.enqueue(messages.filter { new.contains($0.eventID) }, on: connection, logger: logger)
     }
 
     /// A UUID (version 8, name-based) from the signal's kind, pupil, session and reason.

@@ -35,9 +35,11 @@ enum RebuildCommand {
             consumerConfiguration.statisticsInterval = nil
             let started = ContinuousClock.now
             // Everything on the topic when it starts; what arrives later is the service's to read.
-            let consumer = MarksConsumer(
-                consumer: try KafkaConsumer(configuration: consumerConfiguration, logger: logger),
-                postgres: postgres, settings: settings, offsetsGroup: group, logger: logger, stopAtEnd: true)
+            var rebuild = BatchConsumer<MarksHandler>.Settings(name: group)
+            rebuild.stopAtEnd = true
+            let consumer = try BatchConsumer(
+                configuration: consumerConfiguration, settings: rebuild, postgres: postgres,
+                handler: MarksHandler(settings: settings, families: FamilyIndex()), logger: logger)
             try await consumer.run()
             let rows = try await postgres.query("SELECT count(*), coalesce(sum(possible_sessions), 0) FROM pupil_state", logger: logger)
             for try await (pupils, possible) in rows.decode((Int, Int).self) {

@@ -29,9 +29,16 @@ final class RDKafkaCallbacks: Sendable {
             guard let callbacks = RDKafkaHandle.callbacks(of: handle) else { return }
             let text = message.map { String(cString: $0) } ?? ""
             let facility = facility.map { String(cString: $0) } ?? ""
-            // librdkafka's levels are syslog's: 0 emergency ... 7 debug. A library logs at info at
-            // most; its connection errors are routine while a broker restarts.
-            let level: Logger.Level = level <= 3 ? .info : (level <= 6 ? .debug : .trace)
+            // librdkafka's levels are syslog's: 0 emergency, 1 alert, 2 critical, 3 error, 4 warning,
+            // 5 notice, 6 info, 7 debug. Its errors are ours to see (a broker refusing us, a lost connection).
+            let level: Logger.Level = switch level {
+            case ...2: .critical
+            case 3: .error
+            case 4: .warning
+            case 5: .notice
+            case 6: .info
+            default: .debug
+            }
             callbacks.logger.log(level: level, "\(text)", metadata: ["kafka.facility": "\(facility)"])
         }
         if onDelivery != nil {

@@ -1,5 +1,4 @@
 import Dispatch
-import Events
 import Logging
 import Messaging
 import PostgresNIO
@@ -13,7 +12,7 @@ import Synchronization
 /// the thread waits for the query; partitions it cannot answer for in time start from Kafka's commit, and
 /// the consumer skips whatever PostgreSQL already holds.
 enum StoredStartingOffsets {
-    static func provider(postgres: PostgresClient, group: String, logger: Logger) -> @Sendable ([TopicPartition]) -> [TopicPartition: Int64] {
+    static func provider(postgres: PostgresClient, name: String, topics: [String], logger: Logger) -> @Sendable ([TopicPartition]) -> [TopicPartition: Int64] {
         { partitions in
             let found = Mutex<[TopicPartition: Int64]>([:])
             let done = DispatchSemaphore(value: 0)
@@ -21,11 +20,11 @@ enum StoredStartingOffsets {
                 defer { done.signal() }
                 do {
                     let stored = try await postgres.withConnection { connection in
-                        try await ConsumerOffsets.load(group: group, topic: TopicCatalogue.attendanceMarks.name, on: connection, logger: logger)
+                        try await ConsumerOffsets.load(group: name, topics: topics, on: connection, logger: logger)
                     }
                     found.withLock { result in
-                        for partition in partitions where partition.topic == TopicCatalogue.attendanceMarks.name {
-                            if let offset = stored[partition.partition] { result[partition] = offset }
+                        for partition in partitions {
+                            if let offset = stored[partition.topic]?[partition.partition] { result[partition] = offset }
                         }
                     }
                 } catch {

@@ -1,0 +1,57 @@
+import Events
+import Logging
+import Messaging
+import Metrics
+import PostgresNIO
+import ServiceRuntime
+
+/// What `attendance.marks` does to the detector: pupils' state and signals, in the batch's transaction.
+///
+/// The pupils of the partitions this instance owns live in memory (``DetectorEngine``), loaded when a
+/// partition is claimed and changed in place; each transaction writes the pupils that changed and the
+/// signals (signals table and outbox). ``BatchConsumer`` does the rest, including reloading a partition
+/// whose transaction did not commit.
+struct MarksHandler: BatchHandler {
+    private var engine: DetectorEngine
+    private var familiesLoaded = false
+    private var emitted = 0
+    private let signalsEmitted = Counter(label: "detector_signals_total")
+
+    init(settings: DetectorSettings, families: FamilyIndex) {
+        engine = DetectorEngine(settings: settings, families: families)
+    }
+
+    mutating func load(_ partitions: [TopicPartition], on connection: PostgresConnection, logger: Logger) async throws {
+        if !familiesLoaded {
+            try await engine.families.load(on: connection, logger: logger)
+            familiesLoaded = true
+        }
+        let numbers = Set(partitions.map(\.partition))
+        let pupils = try await PupilStateStore.load(partitions: numbers, on: connection, logger: logger)
+        engine.replace(partitions: numbers, with: pupils)
+        logger.info("partitions loaded", metadata: ["partitions": "\(numbers.sorted())", "pupils": "\(pupils.count)"])
+    }
+
+    mutating func forget(_ partitions: [TopicPartition]) {
+        engine.drop(partitions: Set(partitions.map(\.partition)))
+    }
+
+    mutating func apply(_ messages: [KafkaMessage], in batch: inout ConsumedBatch, on connection: PostgresConnection) async throws {
+        var signals: [AttendanceSignal] = []
+        for message in messages {
+            do {
+                signals += try engine.apply(message: message.value, partition: message.partition, logger: batch.logger)
+            } catch {
+                batch.deadLetter(message, reason: "unreadable attendance.marks event: \(error)")
+            }
+        }
+        try await PupilStateStore.save(engine.takeChanged(), on: connection, logger: batch.logger)
+        try await SignalStore.record(signals, on: connection, logger: batch.logger)
+        emitted = signals.count
+    }
+
+    mutating func committed() {
+        if emitted > 0 { signalsEmitted.increment(by: emitted) }
+        emitted = 0
+    }
+}

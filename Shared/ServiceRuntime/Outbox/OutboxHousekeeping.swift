@@ -1,0 +1,51 @@
+import Foundation
+import Logging
+import Metrics
+import PostgresNIO
+import Storage
+
+/// The relay leader's periodic chores: the outbox gauges, and deleting what is past the retention.
+struct OutboxHousekeeping {
+    private let settings: OutboxRelay.Settings
+    private let metrics: OutboxMetrics
+    private var nextGauges = ContinuousClock.now
+    private var nextCleanup = ContinuousClock.now
+
+    init(settings: OutboxRelay.Settings, metrics: OutboxMetrics) {
+        self.settings = settings
+        self.metrics = metrics
+    }
+
+    mutating func runIfDue(on connection: PostgresConnection, logger: Logger) async throws {
+        let now = ContinuousClock.now
+        if now >= nextCleanup {
+            nextCleanup = now.advanced(by: settings.cleanupInterval)
+            let retention = Double(settings.retention.components.seconds) + Double(settings.retention.components.attoseconds) / 1e18
+            let cutoff = Date().addingTimeInterval(-retention)
+            let outbox = try await Outbox.deletePublished(before: cutoff, on: connection, logger: logger)
+            let inbox = try await ProcessedEvents.delete(processedBefore: cutoff, on: connection, logger: logger)
+            if outbox + inbox > 0 {
+                logger.info("deleted rows past the retention", metadata: ["outbox": "\(outbox)", "inbox": "\(inbox)"])
+            }
+        }
+        if now >= nextGauges {
+            nextGauges = now.advanced(by: settings.gaugeInterval)
+            let backlog = try await Outbox.backlog(on: connection, logger: logger)
+            metrics.pending.record(backlog.pending)
+            metrics.oldestAge.record(backlog.oldestAgeSeconds)
+            metrics.parkedRows.record(backlog.parked)
+        }
+    }
+}
+
+/// The relay's counters and gauges.
+struct OutboxMetrics: Sendable {
+    let published = Counter(label: "outbox_published_total")
+    let failed = Counter(label: "outbox_publish_failures_total")
+    let parked = Counter(label: "outbox_parked_total")
+    let pending = Gauge(label: "outbox_pending_rows")
+    let oldestAge = Gauge(label: "outbox_oldest_pending_age_seconds")
+    let parkedRows = Gauge(label: "outbox_parked_rows")
+    /// 1 while this process's relay is the schema's publisher.
+    let leader = Gauge(label: "outbox_relay_leader")
+}

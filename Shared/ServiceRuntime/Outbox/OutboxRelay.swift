@@ -1,0 +1,149 @@
+import Foundation
+import Logging
+import Messaging
+import Metrics
+import NIOCore
+import PostgresNIO
+import ServiceLifecycle
+import Storage
+
+/// Publishes what a service's transactions put in its outbox, in the order they wrote it, and marks it published.
+///
+/// One relay per schema publishes at a time, whatever the number of service instances: the leader holds a
+/// PostgreSQL advisory lock (session-level) on a connection it keeps; the others try again every
+/// `standbyInterval`, and take over within that time once the leader's connection is gone (its process
+/// died, or PostgreSQL restarted). A single publisher reading rows in `id` order keeps each key's events in
+/// order: rows of one session get their ids under register-ingest's lock on it, so in commit order.
+///
+/// Each round claims up to `batchSize` rows, sends them in one batch, waits for the acknowledgements and
+/// marks the acknowledged rows published in the same transaction. A row the broker refuses for its own sake
+/// (too large, unknown topic) counts an attempt; after `maxAttempts` it is parked: logged with its event id
+/// and topic, counted, and left for an operator, while rows of other keys go on (the later rows of its key
+/// wait behind it, to keep their order). A broker that cannot be reached counts no attempts. A fatal
+/// producer error marks the service unready and ends the relay, so the process stops and is restarted.
+///
+/// The leader also keeps the outbox gauges (unpublished rows, the oldest one's age, parked rows) and
+/// deletes published outbox rows and inbox rows older than `retention` (they hold personal data).
+/// A crash between the acknowledgement and the commit sends those rows again: consumers skip them by the
+/// event id, which travels in the `event-id` header and in the envelope (``BatchConsumer``'s inbox).
+///
+/// Shutdown: stops between rounds; a round in progress finishes first; leadership is released.
+public final class OutboxRelay: Service, Sendable {
+    public static let eventIDHeader = "event-id"
+
+    public struct Settings: Sendable {
+        public var batchSize = 500
+        /// How long an idle leader waits for rows written by other processes (a commit here wakes it at once).
+        public var idleInterval: Duration = .milliseconds(100)
+        public var failureBackoff: Duration = .seconds(1)
+        /// Failed attempts (for the row's own sake) before a row is parked.
+        public var maxAttempts = 5
+        /// How often a standby tries to become the leader.
+        public var standbyInterval: Duration = .seconds(1)
+        /// Published outbox rows and inbox rows older than this are deleted.
+        public var retention: Duration = .seconds(7 * 24 * 3600)
+        /// How often the leader deletes what is past the retention.
+        public var cleanupInterval: Duration = .seconds(300)
+        /// How often the leader refreshes the outbox gauges.
+        public var gaugeInterval: Duration = .seconds(1)
+
+        public init() {}
+    }
+
+    let client: PostgresClient
+    let producer: KafkaProducer
+    let logger: Logger
+    let settings: Settings
+    let health: ServiceHealth?
+    private let wakeups = WakeSignal()
+    let metrics = OutboxMetrics()
+
+    public init(client: PostgresClient, producer: KafkaProducer, logger: Logger, settings: Settings = Settings(), health: ServiceHealth? = nil) {
+        self.client = client
+        self.producer = producer
+        self.logger = logger
+        self.settings = settings
+        self.health = health
+    }
+
+    /// Tells an idle relay that a transaction has just committed outbox rows, so it does not wait for the
+    /// end of its idle interval (the interval remains for rows written by other processes).
+    public func wake() {
+        wakeups.signal()
+    }
+
+    public func run() async throws {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            let pause: Duration
+            do {
+                let led = try await client.withConnection { connection in
+                    try await self.lead(on: connection)
+                }
+                pause = led ? .zero : settings.standbyInterval
+            } catch let error as KafkaError where error.isFatal {
+                health?.markFatal("outbox relay: \(error.reason)")
+                logger.critical("fatal producer error; the outbox relay stops", metadata: ["error": "\(error)"])
+                throw error
+            } catch where sqlState(of: error) == "42P01" {
+                // The relay starts with the service, before its migrations have created the outbox.
+                logger.debug("outbox not created yet; waiting for the migrations")
+                pause = settings.idleInterval
+            } catch {
+                logger.warning("outbox relay interrupted; trying again", metadata: ["error": "\(String(reflecting: error))"])
+                pause = settings.failureBackoff
+            }
+            metrics.leader.record(0)
+            if pause > .zero { await cancelWhenGracefulShutdown { await self.wakeups.wait(upTo: pause) } }
+        }
+    }
+
+    /// Publishes while this relay holds the schema's leadership lock on `connection`. Returns false at once
+    /// when another relay holds it; releases it before returning or throwing.
+    private func lead(on connection: PostgresConnection) async throws -> Bool {
+        guard try await Self.tryLead(on: connection, logger: logger) else { return false }
+        logger.info("outbox relay leading")
+        metrics.leader.record(1)
+        var housekeeping = OutboxHousekeeping(settings: settings, metrics: metrics)
+        do {
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                try await housekeeping.runIfDue(on: connection, logger: logger)
+                let outcome = try await round(on: connection)
+                let pause: Duration? = outcome.published > 0 ? nil : (outcome.failed > 0 ? settings.failureBackoff : settings.idleInterval)
+                if let pause { await cancelWhenGracefulShutdown { await self.wakeups.wait(upTo: pause) } }
+            }
+        } catch {
+            try? await Self.resign(on: connection, logger: logger)
+            throw error
+        }
+        try await Self.resign(on: connection, logger: logger)
+        return true
+    }
+
+    /// One round as the leader, for tests: takes the lock, publishes one batch, releases it.
+    /// Returns nothing published when another relay leads.
+    @discardableResult
+    public func relayOnce() async throws -> (published: Int, failed: Int) {
+        try await client.withConnection { connection in
+            guard try await Self.tryLead(on: connection, logger: self.logger) else { return (0, 0) }
+            do {
+                let outcome = try await self.round(on: connection)
+                try await Self.resign(on: connection, logger: self.logger)
+                return outcome
+            } catch {
+                try? await Self.resign(on: connection, logger: self.logger)
+                throw error
+            }
+        }
+    }
+
+    // The lock's two keys: the outbox relay's own number, and the schema (each service owns one).
+    private static func tryLead(on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        let rows = try await connection.query("SELECT pg_try_advisory_lock(7020431, hashtext(current_schema()))", logger: logger)
+        for try await held in rows.decode(Bool.self) { return held }
+        return false
+    }
+
+    private static func resign(on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("SELECT pg_advisory_unlock(7020431, hashtext(current_schema()))", logger: logger)
+    }
+}
