@@ -73,7 +73,7 @@ final class MisRegisterConsumer: Service, Sendable {
         guard !registers.isEmpty else { return }
         let logger = self.logger
         try await postgres.withTransaction(logger: logger) { connection in
-            for register in registers { _ = try await RegisterStore.record(register, on: connection, logger: logger) }
+            _ = try await RegisterStore.record(registers, on: connection, logger: logger)
         }
     }
 

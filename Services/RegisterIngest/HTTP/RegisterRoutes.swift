@@ -80,16 +80,8 @@ struct RegisterRoutes: Sendable {
             return try json(.forbidden, Refused(error: "this token may not amend registers for school \(register.school.value)", errors: []), context: context)
         }
         let logger = self.logger
-        let counts = try await postgres.withTransaction(logger: logger) { connection -> RegisterCounts? in
-            let mark = register.marks[0]
-            let existing = try await connection.query("""
-                SELECT 1 FROM marks WHERE school_urn = \(register.school.value) AND date = \(register.session.date.iso)::date
-                AND session = \(register.session.half.rawValue) AND upn = \(mark.upn.value) FOR UPDATE
-                """, logger: logger)
-            var found = false
-            for try await _ in existing { found = true }
-            guard found else { return nil }
-            return try await RegisterStore.record(register, on: connection, logger: logger)
+        let counts = try await postgres.withTransaction(logger: logger) { connection in
+            try await RegisterStore.amend(register, on: connection, logger: logger)
         }
         outboxWritten()
         guard let counts else {
@@ -139,10 +131,9 @@ struct RegisterRoutes: Sendable {
 
         let logger = self.logger
         let (counts, unknown) = try await postgres.withTransaction(logger: logger) { connection in
-            var total = RegisterCounts()
+            let total = try await RegisterStore.record(registers, on: connection, logger: logger)
             var unknown: Set<String> = []
             for register in registers {
-                total = total + (try await RegisterStore.record(register, on: connection, logger: logger))
                 unknown.formUnion(try await RosterStore.unknown(register.marks.map(\.upn.value), school: register.school.value, on: connection, logger: logger))
             }
             return (total, unknown)
