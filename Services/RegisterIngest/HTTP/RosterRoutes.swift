@@ -44,7 +44,7 @@ struct RosterRoutes: Sendable {
         }
         let logger = registers.logger
         let counts = try await registers.postgres.withTransaction(logger: logger) { connection in
-            try await RosterStore.store(entries, school: school.value, on: connection, logger: logger)
+            try await RosterStore.store(entries, school: school, on: connection, logger: logger)
         }
         registers.outboxWritten()
         logger.info("roster stored", metadata: ["school": "\(school.value)", "pupils": "\(counts.pupils)", "profiles.changed": "\(counts.profilesChanged)"])
