@@ -94,20 +94,13 @@ public struct ReadinessReport: Sendable, Codable, Equatable {
     /// a call that never returns, such as a query sent on a connection that died under it, must not hold
     /// `/ready`, which an orchestrator expects to answer in time.
     private static func outcome(of check: any ReadinessCheck, timeout: Duration) async -> String? {
-        await withCheckedContinuation { continuation in
-            let first = FirstAnswer(continuation)
-            let work = Task {
-                do {
-                    try await check.check()
-                    first.give(nil)
-                } catch {
-                    first.give("unreachable: \(shortReason(error))")
-                }
-            }
-            Task {
-                try? await Task.sleep(for: timeout)
-                if first.give("unreachable: no answer within \(timeout)") { work.cancel() }
-            }
+        do {
+            try await abandoningAfter(timeout) { try await check.check() }
+            return nil
+        } catch let late as DeadlinePassed {
+            return "unreachable: \(late)"
+        } catch {
+            return "unreachable: \(shortReason(error))"
         }
     }
 
@@ -119,20 +112,5 @@ public struct ReadinessReport: Sendable, Codable, Equatable {
         }
         if let kafka = error as? KafkaError { return kafka.reason }
         return String(describing: error)
-    }
-}
-
-/// Resumes a continuation with the first answer given; later answers are dropped.
-private final class FirstAnswer: Sendable {
-    private let continuation: Mutex<CheckedContinuation<String?, Never>?>
-
-    init(_ continuation: CheckedContinuation<String?, Never>) { self.continuation = Mutex(continuation) }
-
-    /// True when this answer was the first.
-    @discardableResult
-    func give(_ answer: String?) -> Bool {
-        guard let waiting = continuation.withLock({ $0.take() }) else { return false }
-        waiting.resume(returning: answer)
-        return true
     }
 }

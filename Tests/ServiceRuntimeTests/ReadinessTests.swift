@@ -39,7 +39,7 @@ struct ReadinessTests {
             try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
             let (status, report) = try await readiness(client)
             #expect(status == .ok)
-            #expect(report.checks == ["postgres": "ok", "kafka": "ok"])
+            #expect(report.checks == ["postgres": "ok", "kafka": "ok", "service": "ok"])
             try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
@@ -108,5 +108,24 @@ struct ReadinessTests {
             #expect(report.checks["postgres"] == "ok")
         }
         try await TestEnvironment.withPostgres(schema: schema) { _ in }
+    }
+
+    @Test func aDependencyTheServiceCanDoWithoutForAWhileLeavesItReadyButDegraded() async throws {
+        struct Optional: ReadinessCheck {
+            let name = "kafka"
+            let isRequired = false
+            func check() async throws { throw ReadinessProbeDown() }
+        }
+        struct ReadinessProbeDown: Error {}
+        let report = await ReadinessReport.run([Optional()], timeout: .milliseconds(200))
+        #expect(report.isReady)
+        #expect(report.status == "ready, degraded" && report.degraded == ["kafka"] && report.down.isEmpty)
+
+        // A fatal problem reported by a component turns it unready, naming it.
+        let health = ServiceHealth()
+        health.markFatal("outbox relay: fatal: producer fenced")
+        let fatal = await ReadinessReport.run([ServiceHealthCheck(health: health)], timeout: .milliseconds(200))
+        #expect(!fatal.isReady && fatal.down == ["service"])
+        #expect(fatal.checks["service"]?.contains("producer fenced") == true)
     }
 }

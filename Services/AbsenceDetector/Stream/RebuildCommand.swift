@@ -28,6 +28,8 @@ enum RebuildCommand {
             try await postgres.withTransaction(logger: logger) { connection in
                 try await connection.query("TRUNCATE pupil_state", logger: logger)
                 try await connection.query("DELETE FROM consumer_offsets WHERE consumer_group = \(group)", logger: logger)
+                // Every event is applied again: the inbox must not skip them as seen.
+                try await connection.query("DELETE FROM processed_events WHERE consumer = \(group)", logger: logger)
             }
             var consumerConfiguration = KafkaConsumerConfiguration(
                 client: configuration.kafka, groupID: "\(group)-rebuild-\(UUID().uuidString.prefix(8))", topics: [TopicCatalogue.attendanceMarks.name])

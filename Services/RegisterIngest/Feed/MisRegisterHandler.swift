@@ -25,7 +25,8 @@ struct MisRegisterHandler: BatchHandler {
                 batch.deadLetter(message, reason: "not a JSON register: \(RegisterRoutes.describe(error))")
             }
         }
-        for register in registers { _ = try await RegisterStore.record(register, on: connection, logger: batch.logger) }
+        // Sessions locked in key order, whatever the batch's order: no deadlock with a resend or a PATCH.
+        if !registers.isEmpty { _ = try await RegisterStore.record(registers, on: connection, logger: batch.logger) }
     }
 
     /// The errors as JSON, so a person (or a tool) reading the dead-letter topic sees each location and reason.

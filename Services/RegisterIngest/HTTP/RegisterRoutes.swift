@@ -55,13 +55,19 @@ struct RegisterRoutes: Sendable {
             return try json(.unauthorized, Refused(error: "a valid bearer token is required", errors: []), context: context)
         }
         var request = request
-        let body = try await request.collectBody(upTo: 64 * 1024)
+        let body = try await request.collectBody(upTo: 64 * 1024, setting: nil)
         let change: MarkChange
-        do {
-            change = try JSONDecoder().decode(MarkChange.self, from: Data(body.readableBytesView))
+        do throws(JSONBodyError) {
+            change = try JSONBody.decode(MarkChange.self, from: body)
         } catch {
-            return try json(.unprocessableContent, Refused(error: "the change was refused", errors: [
-                FieldError(location: "body", value: nil, reason: "expected {\"code\": \"...\"}: \(Self.describe(error))")]), context: context)
+            switch error {
+            case .malformed:
+                return try notJSON(context: context)
+            case .wrongShape(var field):
+                field.location = field.location == "body" ? "body" : "body.\(field.location)"
+                field.reason += " (send {\"code\": \"...\"})"
+                return try json(.unprocessableContent, Refused(error: "the change was refused", errors: [field]), context: context)
+            }
         }
         let parameters = context.parameters
         var document = RegisterDocument(
@@ -80,16 +86,8 @@ struct RegisterRoutes: Sendable {
             return try json(.forbidden, Refused(error: "this token may not amend registers for school \(register.school.value)", errors: []), context: context)
         }
         let logger = self.logger
-        let counts = try await postgres.withTransaction(logger: logger) { connection -> RegisterCounts? in
-            let mark = register.marks[0]
-            let existing = try await connection.query("""
-                SELECT 1 FROM marks WHERE school_urn = \(register.school.value) AND date = \(register.session.date.iso)::date
-                AND session = \(register.session.half.rawValue) AND upn = \(mark.upn.value) FOR UPDATE
-                """, logger: logger)
-            var found = false
-            for try await _ in existing { found = true }
-            guard found else { return nil }
-            return try await RegisterStore.record(register, on: connection, logger: logger)
+        let counts = try await postgres.withTransaction(logger: logger) { connection in
+            try await RegisterStore.amend(register, on: connection, logger: logger)
         }
         outboxWritten()
         guard let counts else {
@@ -103,15 +101,18 @@ struct RegisterRoutes: Sendable {
             return try json(.unauthorized, Refused(error: "a valid bearer token is required", errors: []), context: context)
         }
         var request = request
-        let body = try await request.collectBody(upTo: maximumBodyBytes)  // larger: 413
+        let body = try await request.collectBody(upTo: maximumBodyBytes, setting: "INGEST_MAX_BODY_BYTES")
         let documents: [RegisterDocument]
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
         do {
             if contentType.hasPrefix("application/json") {
-                do {
-                    documents = [try JSONDecoder().decode(RegisterDocument.self, from: Data(body.readableBytesView))]
+                do throws(JSONBodyError) {
+                    documents = [try JSONBody.decode(RegisterDocument.self, from: body)]
                 } catch {
-                    throw RegisterRejected(errors: [FieldError(location: "body", value: nil, reason: "not a JSON register: \(Self.describe(error))")])
+                    switch error {
+                    case .malformed: return try notJSON(context: context)
+                    case .wrongShape(let field): throw RegisterRejected(errors: [field])
+                    }
                 }
             } else if contentType.hasPrefix("text/csv") {
                 documents = try RegisterCSV.parse(String(buffer: body))
@@ -139,10 +140,9 @@ struct RegisterRoutes: Sendable {
 
         let logger = self.logger
         let (counts, unknown) = try await postgres.withTransaction(logger: logger) { connection in
-            var total = RegisterCounts()
+            let total = try await RegisterStore.record(registers, on: connection, logger: logger)
             var unknown: Set<String> = []
             for register in registers {
-                total = total + (try await RegisterStore.record(register, on: connection, logger: logger))
                 unknown.formUnion(try await RosterStore.unknown(register.marks.map(\.upn.value), school: register.school.value, on: connection, logger: logger))
             }
             return (total, unknown)
@@ -159,18 +159,17 @@ struct RegisterRoutes: Sendable {
         try JSONResponse.make(status, value)
     }
 
+    /// 400: the body is not JSON at all (a well-formed document that breaks the rules is 422).
+    func notJSON(context: BasicRequestContext) throws -> Response {
+        try json(.badRequest, Refused(error: "the body is not JSON; nothing was stored",
+                                      errors: [FieldError(location: "body", value: nil, reason: "malformed JSON")]), context: context)
+    }
+
     /// The field a JSON decoding error is about, without the content.
     static func describe(_ error: any Error) -> String {
-        guard let decoding = error as? DecodingError else { return "unreadable" }
-        switch decoding {
-        case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
-            return "\(context.codingPath.map(\.stringValue).joined(separator: ".")) should be \(type)"
-        case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "malformed JSON" : "\(context.codingPath.map(\.stringValue).joined(separator: ".")) is malformed"
-        case .keyNotFound(let key, _):
-            return "missing \(key.stringValue)"
-        @unknown default:
-            return "unreadable"
+        switch JSONBody.classify(error) {
+        case .malformed: "malformed JSON"
+        case .wrongShape(let field): "\(field.location) \(field.reason)"
         }
     }
 }

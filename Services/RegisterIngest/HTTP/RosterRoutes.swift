@@ -31,12 +31,15 @@ struct RosterRoutes: Sendable {
             return try registers.json(.forbidden, RegisterRoutes.Refused(error: "this token may not send the roster of school \(school.value)", errors: []), context: context)
         }
         var request = request
-        let body = try await request.collectBody(upTo: registers.maximumBodyBytes)
+        let body = try await request.collectBody(upTo: registers.maximumBodyBytes, setting: "INGEST_MAX_BODY_BYTES")
         let entries: [RosterEntry]
         do {
             let document: RosterDocument
-            do { document = try JSONDecoder().decode(RosterDocument.self, from: Data(body.readableBytesView)) } catch {
-                throw RegisterRejected(errors: [FieldError(location: "body", value: nil, reason: "not a JSON roster: \(RegisterRoutes.describe(error))")])
+            do throws(JSONBodyError) { document = try JSONBody.decode(RosterDocument.self, from: body) } catch {
+                switch error {
+                case .malformed: return try registers.notJSON(context: context)
+                case .wrongShape(let field): throw RegisterRejected(errors: [field])
+                }
             }
             entries = try RosterValidator(today: registers.today()).validate(document, school: school)
         } catch let rejected as RegisterRejected {
@@ -44,7 +47,7 @@ struct RosterRoutes: Sendable {
         }
         let logger = registers.logger
         let counts = try await registers.postgres.withTransaction(logger: logger) { connection in
-            try await RosterStore.store(entries, school: school.value, on: connection, logger: logger)
+            try await RosterStore.store(entries, school: school, on: connection, logger: logger)
         }
         registers.outboxWritten()
         logger.info("roster stored", metadata: ["school": "\(school.value)", "pupils": "\(counts.pupils)", "profiles.changed": "\(counts.profilesChanged)"])

@@ -6,6 +6,8 @@ enum RegisterCSV {
 
     /// The registers in the file, or the errors that make the file unreadable as a whole.
     static func parse(_ text: String) throws(RegisterRejected) -> [RegisterDocument] {
+        // Excel's "CSV UTF-8" starts the file with a byte-order mark.
+        let text = text.unicodeScalars.first == "\u{FEFF}" ? String(text.unicodeScalars.dropFirst()) : text
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map { line in
             line.hasSuffix("\r") ? line.dropLast() : line
         }

@@ -23,20 +23,42 @@ struct RegisterCounts: Sendable, Equatable, Codable {
 /// Stores registers under the natural key (school, date, session, pupil) and queues their events in the
 /// same transaction: one `MarksRecorded` for the new marks and one `MarksAmended` for changed codes.
 enum RegisterStore {
-    /// Call inside a transaction. One bulk write per register, whatever its size: COPY for a session's
-    /// first register, an upsert that compares with the stored codes for a register sent again.
-    static func record(_ register: ValidRegister, on connection: PostgresConnection, logger: Logger) async throws -> RegisterCounts {
+    /// Call inside a transaction. Locks every session the registers write first (in key order, see
+    /// `SessionLocks`), then stores them in the order given, so a later register of a session wins.
+    static func record(_ registers: [ValidRegister], on connection: PostgresConnection, logger: Logger) async throws -> RegisterCounts {
+        try await SessionLocks.lock(registers, on: connection, logger: logger)
+        var total = RegisterCounts()
+        for register in registers { total = total + (try await write(register, on: connection, logger: logger)) }
+        return total
+    }
+
+    /// Amends a stored mark: `register` holds the one mark. Nil when the session has no mark for the
+    /// pupil (nothing is written). Call inside a transaction.
+    static func amend(_ register: ValidRegister, on connection: PostgresConnection, logger: Logger) async throws -> RegisterCounts? {
+        precondition(register.marks.count == 1, "an amendment carries one mark")
+        try await SessionLocks.lock([register], on: connection, logger: logger)
+        let rows = try await connection.query("""
+            SELECT 1 FROM marks WHERE school_urn = \(register.school.value) AND date = \(register.session.date.iso)::date
+            AND session = \(register.session.half.rawValue) AND upn = \(register.marks[0].upn.value)
+            """, logger: logger)
+        var found = false
+        for try await _ in rows { found = true }
+        guard found else { return nil }
+        return try await write(register, on: connection, logger: logger)
+    }
+
+    /// One bulk write per register, whatever its size: COPY for a session's first register, an upsert
+    /// that compares with the stored codes for a register sent again. The caller holds the session's lock,
+    /// which keeps any other writer of the session out until commit, so each sees what the other stored.
+    private static func write(_ register: ValidRegister, on connection: PostgresConnection, logger: Logger) async throws -> RegisterCounts {
         let school = register.school.value
         let date = register.session.date.iso
         let session = register.session.half.rawValue
-        // Two submissions of the same register wait for each other, so each sees what the other stored.
-        try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(school + "|" + date + "|" + session)))", logger: logger)
         var counts = RegisterCounts()
         var recorded: [MarksRecorded.Mark] = []
         var amendments: [MarksAmended.Amendment] = []
         if try await sessionIsNew(school: school, date: date, session: session, on: connection, logger: logger) {
-            // The first register of a session (the usual case): every mark is new, so COPY, PostgreSQL's bulk
-            // path. The lock above keeps any other writer of this session out until we commit.
+            // The first register of a session (the usual case): every mark is new, so COPY, PostgreSQL's bulk path.
             try await copy(register, on: connection, logger: logger)
             counts.accepted = register.marks.count
             recorded = register.marks.map { .init(upn: $0.upn.value, code: $0.code.code) }

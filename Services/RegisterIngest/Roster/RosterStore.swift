@@ -1,3 +1,4 @@
+import AttendanceDomain
 import Events
 import Foundation
 import Logging
@@ -5,8 +6,9 @@ import NIOCore
 import PostgresNIO
 import Storage
 
-/// Stores a school's roster and queues, in the same transaction, one `pupils.profiles` event with the
-/// profiles that are new or changed and one `pupils.contacts` event with the changed contacts.
+/// Stores a school's roster and queues, in the same transaction, `pupils.profiles` events with the
+/// profiles that are new or changed and `pupils.contacts` events with the changed contacts, each list cut
+/// into events under the broker's message size (`EventChunks`).
 enum RosterStore {
     struct Counts: Sendable, Equatable, Codable {
         var pupils = 0
@@ -14,7 +16,12 @@ enum RosterStore {
         var contactsChanged = 0
     }
 
-    static func store(_ entries: [RosterEntry], school: String, on connection: PostgresConnection, logger: Logger) async throws -> Counts {
+    /// Call inside a transaction.
+    static func store(_ entries: [RosterEntry], school: URN, on connection: PostgresConnection, logger: Logger) async throws -> Counts {
+        // Two rosters of one school wait for each other: each then compares with what the other stored, and
+        // their upserts cannot lock the same pupils in opposite orders. Taken before any pupil is read.
+        try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockSpace), \(Int32(school.value)!))", logger: logger)
+        let school = school.value
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let upns = entries.map(\.profile.upn)
@@ -42,20 +49,27 @@ enum RosterStore {
             if profileDiffers { profileChanged.insert(upn) }
             if contactsDiffer { contactsChanged.insert(upn) }
         }
+        let chunks = EventChunks()
         var events: [OutboxMessage] = []
-        let changedProfiles = entries.filter { profileChanged.contains($0.profile.upn) }.map(\.profile)
-        if !changedProfiles.isEmpty {
+        let profileIndices = entries.indices.filter { profileChanged.contains(entries[$0].profile.upn) }
+        for range in chunks.ranges(sizes: profileIndices.map { profiles[$0].utf8.count }) {
+            let pupils = profileIndices[range].map { entries[$0].profile }
             events.append(try IngestEvents.outboxMessage(PupilProfilesUpdated.type, version: PupilProfilesUpdated.version, topic: TopicCatalogue.pupilProfiles.name,
-                                      school: school, data: PupilProfilesUpdated(schoolUrn: school, pupils: changedProfiles)))
+                                      school: school, data: PupilProfilesUpdated(schoolUrn: school, pupils: pupils)))
         }
-        let changedContacts = entries.filter { contactsChanged.contains($0.profile.upn) }.map { PupilContactsUpdated.Entry(upn: $0.profile.upn, contacts: $0.contacts) }
-        if !changedContacts.isEmpty {
+        let contactIndices = entries.indices.filter { contactsChanged.contains(entries[$0].profile.upn) }
+        for range in chunks.ranges(sizes: contactIndices.map { contacts[$0].utf8.count + upns[$0].utf8.count }) {
+            let pupils = contactIndices[range].map { PupilContactsUpdated.Entry(upn: entries[$0].profile.upn, contacts: entries[$0].contacts) }
             events.append(try IngestEvents.outboxMessage(PupilContactsUpdated.type, version: PupilContactsUpdated.version, topic: TopicCatalogue.pupilContacts.name,
-                                      school: school, data: PupilContactsUpdated(schoolUrn: school, pupils: changedContacts)))
+                                      school: school, data: PupilContactsUpdated(schoolUrn: school, pupils: pupils)))
         }
         try await Outbox.enqueue(events, on: connection, logger: logger)
-        return Counts(pupils: entries.count, profilesChanged: changedProfiles.count, contactsChanged: changedContacts.count)
+        return Counts(pupils: entries.count, profilesChanged: profileIndices.count, contactsChanged: contactIndices.count)
     }
+
+    /// The first key of the roster locks (PostgreSQL's two-key form, the school URN second). Session locks
+    /// use the same form with URNs first, which are six digits, so the two never meet.
+    static let lockSpace: Int32 = 1
 
     /// The pupils among `upns` that the school's roster does not list.
     static func unknown(_ upns: [String], school: String, on connection: PostgresConnection, logger: Logger) async throws -> [String] {

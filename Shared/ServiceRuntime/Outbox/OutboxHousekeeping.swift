@@ -3,23 +3,29 @@ import Logging
 import Metrics
 import PostgresNIO
 import Storage
+import Synchronization
 
 /// The relay leader's periodic chores: the outbox gauges, and deleting what is past the retention.
-struct OutboxHousekeeping {
+final class OutboxHousekeeping: Sendable {
     private let settings: OutboxRelay.Settings
     private let metrics: OutboxMetrics
-    private var nextGauges = ContinuousClock.now
-    private var nextCleanup = ContinuousClock.now
+    private let due = Mutex((gauges: ContinuousClock.now, cleanup: ContinuousClock.now))
 
     init(settings: OutboxRelay.Settings, metrics: OutboxMetrics) {
         self.settings = settings
         self.metrics = metrics
     }
 
-    mutating func runIfDue(on connection: PostgresConnection, logger: Logger) async throws {
+    /// Runs the chores that are due, on the leader's connection.
+    func runIfDue(on connection: PostgresConnection, logger: Logger) async throws {
         let now = ContinuousClock.now
-        if now >= nextCleanup {
-            nextCleanup = now.advanced(by: settings.cleanupInterval)
+        let (gauges, cleanup) = due.withLock { due -> (Bool, Bool) in
+            let chores = (now >= due.gauges, now >= due.cleanup)
+            if chores.0 { due.gauges = now.advanced(by: settings.gaugeInterval) }
+            if chores.1 { due.cleanup = now.advanced(by: settings.cleanupInterval) }
+            return chores
+        }
+        if cleanup {
             let retention = Double(settings.retention.components.seconds) + Double(settings.retention.components.attoseconds) / 1e18
             let cutoff = Date().addingTimeInterval(-retention)
             let outbox = try await Outbox.deletePublished(before: cutoff, on: connection, logger: logger)
@@ -28,8 +34,7 @@ struct OutboxHousekeeping {
                 logger.info("deleted rows past the retention", metadata: ["outbox": "\(outbox)", "inbox": "\(inbox)"])
             }
         }
-        if now >= nextGauges {
-            nextGauges = now.advanced(by: settings.gaugeInterval)
+        if gauges {
             let backlog = try await Outbox.backlog(on: connection, logger: logger)
             metrics.pending.record(backlog.pending)
             metrics.oldestAge.record(backlog.oldestAgeSeconds)

@@ -9,10 +9,11 @@ import Storage
 
 /// Publishes what a service's transactions put in its outbox, in the order they wrote it, and marks it published.
 ///
-/// One relay per schema publishes at a time, whatever the number of service instances: the leader holds a
-/// PostgreSQL advisory lock (session-level) on a connection it keeps; the others try again every
-/// `standbyInterval`, and take over within that time once the leader's connection is gone (its process
-/// died, or PostgreSQL restarted). A single publisher reading rows in `id` order keeps each key's events in
+/// One relay per schema publishes at a time, whatever the number of service instances: a round runs only
+/// under the schema's PostgreSQL advisory lock (session-level, taken on the round's connection and released
+/// after its commit); a relay that cannot take it tries again after `standbyInterval`, and a relay whose
+/// process dies mid-round releases it with its connection. Rounds one after the other, each reading rows in
+/// `id` order and waiting for the broker's acknowledgements before the next, keep each key's events in
 /// order: rows of one session get their ids under register-ingest's lock on it, so in commit order.
 ///
 /// Each round claims up to `batchSize` rows, sends them in one batch, waits for the acknowledgements and
@@ -46,6 +47,8 @@ public final class OutboxRelay: Service, Sendable {
         public var cleanupInterval: Duration = .seconds(300)
         /// How often the leader refreshes the outbox gauges.
         public var gaugeInterval: Duration = .seconds(1)
+        /// A round that has not finished by then is abandoned (more than the producer's delivery timeout).
+        public var roundTimeout: Duration = .seconds(60)
 
         public init() {}
     }
@@ -57,6 +60,7 @@ public final class OutboxRelay: Service, Sendable {
     let health: ServiceHealth?
     private let wakeups = WakeSignal()
     let metrics = OutboxMetrics()
+    private let housekeeping: OutboxHousekeeping
 
     public init(client: PostgresClient, producer: KafkaProducer, logger: Logger, settings: Settings = Settings(), health: ServiceHealth? = nil) {
         self.client = client
@@ -64,6 +68,7 @@ public final class OutboxRelay: Service, Sendable {
         self.logger = logger
         self.settings = settings
         self.health = health
+        self.housekeeping = OutboxHousekeeping(settings: settings, metrics: metrics)
     }
 
     /// Tells an idle relay that a transaction has just committed outbox rows, so it does not wait for the
@@ -74,12 +79,16 @@ public final class OutboxRelay: Service, Sendable {
 
     public func run() async throws {
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let pause: Duration
+            let pause: Duration?
             do {
-                let led = try await client.withConnection { connection in
-                    try await self.lead(on: connection)
+                // A round that does not answer in time (a query on a connection PostgreSQL dropped as it
+                // restarted can hang) is abandoned: its connection, and the lock it held, die with the server's side.
+                let outcome = try await abandoningAfter(settings.roundTimeout) { try await self.relayOnce() }
+                metrics.leader.record(outcome == nil ? 0 : 1)
+                switch outcome {
+                case nil: pause = settings.standbyInterval
+                case let (published, failed)?: pause = published > 0 ? nil : (failed > 0 ? settings.failureBackoff : settings.idleInterval)
                 }
-                pause = led ? .zero : settings.standbyInterval
             } catch let error as KafkaError where error.isFatal {
                 health?.markFatal("outbox relay: \(error.reason)")
                 logger.critical("fatal producer error; the outbox relay stops", metadata: ["error": "\(error)"])
@@ -89,43 +98,24 @@ public final class OutboxRelay: Service, Sendable {
                 logger.debug("outbox not created yet; waiting for the migrations")
                 pause = settings.idleInterval
             } catch {
-                logger.warning("outbox relay interrupted; trying again", metadata: ["error": "\(String(reflecting: error))"])
+                logger.warning("outbox relay round failed; trying again", metadata: ["error": "\(String(reflecting: error))"])
                 pause = settings.failureBackoff
             }
-            metrics.leader.record(0)
-            if pause > .zero { await cancelWhenGracefulShutdown { await self.wakeups.wait(upTo: pause) } }
+            if let pause { await cancelWhenGracefulShutdown { await self.wakeups.wait(upTo: pause) } }
         }
+        metrics.leader.record(0)
     }
 
-    /// Publishes while this relay holds the schema's leadership lock on `connection`. Returns false at once
-    /// when another relay holds it; releases it before returning or throwing.
-    private func lead(on connection: PostgresConnection) async throws -> Bool {
-        guard try await Self.tryLead(on: connection, logger: logger) else { return false }
-        logger.info("outbox relay leading")
-        metrics.leader.record(1)
-        var housekeeping = OutboxHousekeeping(settings: settings, metrics: metrics)
-        do {
-            while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                try await housekeeping.runIfDue(on: connection, logger: logger)
-                let outcome = try await round(on: connection)
-                let pause: Duration? = outcome.published > 0 ? nil : (outcome.failed > 0 ? settings.failureBackoff : settings.idleInterval)
-                if let pause { await cancelWhenGracefulShutdown { await self.wakeups.wait(upTo: pause) } }
-            }
-        } catch {
-            try? await Self.resign(on: connection, logger: logger)
-            throw error
-        }
-        try await Self.resign(on: connection, logger: logger)
-        return true
-    }
-
-    /// One round as the leader, for tests: takes the lock, publishes one batch, releases it.
-    /// Returns nothing published when another relay leads.
+    /// One round, if this relay can lead: takes the schema's lock on a pooled connection, does what
+    /// housekeeping is due, publishes one batch, and releases the lock. Nil when another relay holds it.
+    /// Leading round by round, not for the life of a connection, keeps a connection that PostgreSQL dropped
+    /// from holding the relay up: the next round leases a live one.
     @discardableResult
-    public func relayOnce() async throws -> (published: Int, failed: Int) {
+    public func relayOnce() async throws -> (published: Int, failed: Int)? {
         try await client.withConnection { connection in
-            guard try await Self.tryLead(on: connection, logger: self.logger) else { return (0, 0) }
+            guard try await Self.tryLead(on: connection, logger: self.logger) else { return nil }
             do {
+                try await self.housekeeping.runIfDue(on: connection, logger: self.logger)
                 let outcome = try await self.round(on: connection)
                 try await Self.resign(on: connection, logger: self.logger)
                 return outcome
@@ -136,9 +126,12 @@ public final class OutboxRelay: Service, Sendable {
         }
     }
 
-    // The lock's two keys: the outbox relay's own number, and the schema (each service owns one).
+    // The lock's two keys: the outbox relay's own number, and the schema (each service owns one). The first
+    // key has seven digits, so it never meets register-ingest's session and roster locks, whose first key is
+    // a six-digit school URN or 1 (rosters).
     private static func tryLead(on connection: PostgresConnection, logger: Logger) async throws -> Bool {
-        let rows = try await connection.query("SELECT pg_try_advisory_lock(7020431, hashtext(current_schema()))", logger: logger)
+        // current_schema() is NULL until the migrations have created the schema: not leading yet.
+        let rows = try await connection.query("SELECT coalesce(pg_try_advisory_lock(7020431, hashtext(current_schema())), false)", logger: logger)
         for try await held in rows.decode(Bool.self) { return held }
         return false
     }

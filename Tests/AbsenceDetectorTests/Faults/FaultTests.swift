@@ -26,7 +26,7 @@ struct FaultTests {
         var pipeline = try await FaultPipeline(seed: 22)
         let count = pipeline.term.registers().count
         try await pipeline.stream { _, index in
-            if index == count / 2 { try await Self.run(TestEnvironment.projectRoot.appendingPathComponent("deploy/local/restart-postgres")) }
+            if index == count / 2 { try await Self.crashPostgres() }
         }
         try await pipeline.verify()
         for service in pipeline.ingests + pipeline.detectors { #expect(service.process.isRunning, "recovered without a restart") }
@@ -137,13 +137,26 @@ struct FaultTests {
         await pipeline.stop()
     }
 
-    /// Runs a script to its end without blocking a thread of the cooperative pool.
-    static func run(_ script: URL) async throws {
-        let process = Process()
-        process.executableURL = script
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        #expect(await ServiceBinary.waitForExit(process, seconds: 90))
-        #expect(process.terminationStatus == 0)
+    /// PostgreSQL crashes and restarts itself, as after `pg_ctl restart -m immediate`: a server process killed
+    /// (SIGKILL) makes the postmaster end every other one, cut every connection, and run crash recovery.
+    static func crashPostgres() async throws {
+        let killed = try await TestEnvironment.withPostgresKeepingSchema(schema: "public") { postgres in
+            let rows = try await postgres.query("SELECT pg_backend_pid()", logger: TestEnvironment.logger)
+            var backend: Int32 = 0
+            for try await pid in rows.decode(Int32.self) { backend = pid }
+            return backend > 0 && kill(backend, SIGKILL) == 0  // while its connection is open: the pid is still its
+        }
+        #expect(killed)
+        // Back once a new connection answers (recovery takes about a second here).
+        let deadline = ContinuousClock.now.advanced(by: .seconds(60))
+        while ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(500))
+            let answered = try? await TestEnvironment.withPostgresKeepingSchema(schema: "public") { postgres in
+                try await postgres.query("SELECT 1", logger: TestEnvironment.logger)
+                return true
+            }
+            if answered == true { return }
+        }
+        Issue.record("PostgreSQL did not come back within a minute")
     }
 }
