@@ -24,7 +24,8 @@ extension RegisterIngest {
             var producerConfiguration = KafkaProducerConfiguration(client: context.configuration.kafka)
             producerConfiguration.deliveryTimeout = context.configuration.kafkaDeliveryTimeout
             let producer = try KafkaProducer(configuration: producerConfiguration, logger: context.logger)
-            let relay = OutboxRelay(client: context.postgres, producer: producer, logger: context.logger, health: context.health)
+            let relay = OutboxRelay(client: context.postgres, producer: producer, logger: context.logger,
+                                    settings: .init(deliveryTimeout: producerConfiguration.deliveryTimeout), health: context.health)
             let routes = RegisterRoutes(
                 authenticator: BearerTokenAuthenticator(environmentToken: connectorToken, postgres: context.postgres, logger: context.logger),
                 postgres: context.postgres, logger: context.logger, maximumBodyBytes: maximumBody,

@@ -137,17 +137,22 @@ public final class KafkaConsumer: Sendable {
     /// The offset after the last message of each partition of `topic` now (its high watermark), asked of
     /// the broker: where a reader that wants "everything so far" stops.
     public func endOffsets(topic: String, partitions: [Int32]) async throws(KafkaError) -> [Int32: Int64] {
+        try await watermarks(topic: topic, partitions: partitions).mapValues(\.high)
+    }
+
+    /// Each partition's first offset still on the broker (low) and the offset after its last message (high).
+    public func watermarks(topic: String, partitions: [Int32]) async throws(KafkaError) -> [Int32: (low: Int64, high: Int64)] {
         let handle = self.handle
-        return try await executor.run { () throws(KafkaError) -> [Int32: Int64] in
+        return try await executor.run { () throws(KafkaError) -> [Int32: (low: Int64, high: Int64)] in
             guard !self.closed.load(ordering: .acquiring) else { throw KafkaError.client("the consumer is closed") }
-            var ends: [Int32: Int64] = [:]
+            var marks: [Int32: (low: Int64, high: Int64)] = [:]
             for partition in partitions {
                 var low: Int64 = 0, high: Int64 = 0
                 let code = rd_kafka_query_watermark_offsets(handle.pointer, topic, partition, &low, &high, 10_000)
-                guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.from(code, context: "end offset of \(topic)[\(partition)]") }
-                ends[partition] = high
+                guard code == RD_KAFKA_RESP_ERR_NO_ERROR else { throw KafkaError.from(code, context: "watermarks of \(topic)[\(partition)]") }
+                marks[partition] = (low, high)
             }
-            return ends
+            return marks
         }
     }
 

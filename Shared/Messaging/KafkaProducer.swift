@@ -90,7 +90,7 @@ public final class KafkaProducer: Service, Sendable {
         } onCancel: {
             // librdkafka may still deliver them; the awaiting task just stops waiting, and the batch's
             // entry goes, so late reports find nothing to resume.
-            deliveries.cancel(batch: batch, error: KafkaError.client("the send was cancelled"))
+            deliveries.cancel(batch: batch, error: KafkaError.client("the send was cancelled", retriable: true))
         }
         KafkaMetrics.produced(messages, results: results)
         return results
@@ -141,7 +141,7 @@ enum MessageID {
 
 /// The batches waiting for delivery reports, by batch number.
 final class PendingDeliveries: Sendable {
-    private let waiting = Mutex<[UInt: DeliveryWaiter]>([:])
+    private let waiting = Locked<[UInt: DeliveryWaiter]>([:])
 
     func register(batch: UInt, waiter: DeliveryWaiter) {
         waiting.withLock { $0[batch] = waiter }
@@ -207,13 +207,13 @@ final class DeliveryWaiter: Sendable {
         var remaining: Int
         var continuation: CheckedContinuation<[Result<DeliveryReport, KafkaError>], Never>?
     }
-    private let state: Mutex<State>
+    private let state: Locked<State>
     private let topics: [String]
     private let started = ContinuousClock.now
 
     init(messages: [KafkaOutgoingMessage]) {
         topics = messages.map(\.topic)
-        state = Mutex(State(results: Array(repeating: nil, count: messages.count), remaining: messages.count, continuation: nil))
+        state = Locked(State(results: Array(repeating: nil, count: messages.count), remaining: messages.count, continuation: nil))
     }
 
     /// Records one outcome; returns true when it was the batch's last.

@@ -22,9 +22,14 @@ public func abandoningAfter<T: Sendable>(_ limit: Duration, _ operation: @escapi
                 first.give(.failure(error))
             }
         }
-        Task {
+        let timer = Task {
             try? await Task.sleep(for: limit)
             if first.give(.failure(DeadlinePassed(limit: limit))) { work.cancel() }
+        }
+        // The work answering first ends the timer's sleep, so finished calls leave no task behind.
+        Task {
+            _ = await work.value
+            timer.cancel()
         }
     }
     return try outcome.get()

@@ -69,14 +69,15 @@ public enum Outbox {
             """, logger: logger)
     }
 
-    /// Locks and returns up to `limit` unpublished messages, oldest first. A parked row holds back the later
-    /// rows of its topic and key (their order matters to consumers); rows of other keys go on. Call inside a
-    /// transaction, on the connection that holds the relay's leadership, and mark the result before committing.
+    /// Locks and returns up to `limit` unpublished messages, oldest first. A row the broker has refused for its
+    /// own sake (parked, or with failed attempts) holds back the later rows of its topic and key: their order
+    /// matters to consumers. Rows of other keys go on. Call inside the relay's transaction, as the leader,
+    /// and mark the result before committing.
     public static func claim(limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [PendingOutboxMessage] {
         let rows = try await connection.query("""
             SELECT o.id, o.event_id, o.topic, o.message_key, o.payload, coalesce(o.headers::text, ''), o.attempts FROM outbox o
             WHERE o.published_at IS NULL AND o.parked_at IS NULL
-              AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.parked_at IS NOT NULL AND p.published_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM outbox p WHERE (p.parked_at IS NOT NULL OR p.attempts > 0) AND p.published_at IS NULL
                               AND p.topic = o.topic AND p.message_key = o.message_key AND p.id < o.id)
             ORDER BY o.id LIMIT \(limit) FOR UPDATE OF o
             """, logger: logger)
@@ -94,13 +95,14 @@ public enum Outbox {
     public static func markPublished(_ sequences: [Int64], on connection: PostgresConnection, logger: Logger) async throws {
         guard !sequences.isEmpty else { return }
         try await connection.query(
-            "UPDATE outbox SET published_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY(\(sequences))",
+            "UPDATE outbox SET published_at = now(), last_error = NULL WHERE id = ANY(\(sequences))",
             logger: logger)
     }
 
     /// Records a failed attempt; the rows stay unpublished and are claimed again later. With `counting`
     /// false (the broker could not be reached: not the rows' fault) the attempt does not count toward parking.
     public static func markFailed(_ sequences: [Int64], reason: String, counting: Bool = true, on connection: PostgresConnection, logger: Logger) async throws {
+        // `attempts` counts only refusals for the row's own sake: a row with attempts holds its key back (see claim).
         guard !sequences.isEmpty else { return }
         try await connection.query(
             "UPDATE outbox SET attempts = attempts + \(counting ? 1 : 0), last_error = \(reason) WHERE id = ANY(\(sequences))",

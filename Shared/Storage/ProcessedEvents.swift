@@ -90,13 +90,14 @@ public enum ConsumerOffsets {
         return claims
     }
 
-    /// Stores positions under the generations they were claimed with. Throws ``Fenced`` (roll the
-    /// transaction back) when any partition has been claimed since.
+    /// Stores positions under the generations they were claimed with, never moving one backwards (a batch
+    /// redelivered below the stored offset leaves it). Throws ``Fenced`` (roll the transaction back) when
+    /// any partition has been claimed since.
     public static func store(_ positions: [(position: Position, generation: Int64)], group: String, on connection: PostgresConnection,
                              logger: Logger) async throws {
         guard !positions.isEmpty else { return }
         let rows = try await connection.query("""
-            UPDATE consumer_offsets o SET next_offset = x.n, updated_at = now()
+            UPDATE consumer_offsets o SET next_offset = GREATEST(o.next_offset, x.n), updated_at = now()
             FROM unnest(\(positions.map(\.position.topic))::text[], \(positions.map { Int($0.position.partition) })::int[],
                         \(positions.map { Int($0.position.nextOffset) })::bigint[], \(positions.map { Int($0.generation) })::bigint[]) AS x(t, p, n, g)
             WHERE o.consumer_group = \(group) AND o.topic = x.t AND o.partition = x.p AND o.generation = x.g

@@ -45,7 +45,8 @@ public enum StandardTables {
     public static func fencedOffsetsAndParking(version: Int) -> Migration {
         Migration(version: version, name: "outbox headers and parking, fenced consumer offsets", statements: [
             "ALTER TABLE outbox ADD COLUMN headers jsonb, ADD COLUMN parked_at timestamptz",
-            "CREATE INDEX outbox_parked ON outbox (topic, message_key, id) WHERE parked_at IS NOT NULL",
+            // The rows that hold back the later rows of their key: parked, or refused at least once.
+            "CREATE INDEX outbox_held ON outbox (topic, message_key, id) WHERE published_at IS NULL AND (parked_at IS NOT NULL OR attempts > 0)",
             "ALTER TABLE consumer_offsets ADD COLUMN generation bigint NOT NULL DEFAULT 0",
         ])
     }

@@ -95,7 +95,8 @@ struct OutboxRelayTests {
         }
     }
 
-    @Test func onlyTheLeaderPublishesAndAStandbyTakesOverWhenItsConnectionGoes() async throws {
+    /// A migrated schema of its own and a one-partition topic of its own.
+    func withSchemaAndTopic(_ body: @Sendable (PostgresClient, String) async throws -> Void) async throws {
         let schema = TestEnvironment.uniqueSchema("relay")
         let topic = "relay-\(UUID().uuidString.prefix(8).lowercased())"
         let bootstrap = KafkaConfiguration(bootstrapServers: TestEnvironment.kafkaBootstrapServers, clientID: "relay-tests")
@@ -103,6 +104,12 @@ struct OutboxRelayTests {
         try await TestEnvironment.withPostgres(schema: schema) { client in
             try await SchemaMigrator(schema: schema, migrations: [StandardTables.migration, StandardTables.fencedOffsetsAndParking(version: 2)])
                 .apply(using: client, logger: logger)
+            try await body(client, topic)
+        }
+    }
+
+    @Test func onlyTheLeaderPublishesAndAnotherLeadsOnceTheLockIsFree() async throws {
+        try await withSchemaAndTopic { client, topic in
             _ = try await enqueue(3, topic: topic, client: client)
             let producer = try producer()
             let standby = OutboxRelay(client: client, producer: producer, logger: logger)
@@ -119,14 +126,8 @@ struct OutboxRelayTests {
     }
 
     @Test func aRowTheBrokerKeepsRefusingIsParkedAndTheRestFlows() async throws {
-        let schema = TestEnvironment.uniqueSchema("relay")
-        let topic = "relay-\(UUID().uuidString.prefix(8).lowercased())"
-        let bootstrap = KafkaConfiguration(bootstrapServers: TestEnvironment.kafkaBootstrapServers, clientID: "relay-tests")
-        _ = try await KafkaAdmin.createTopics([(topic, 1)], configuration: bootstrap, logger: logger)
-        try await TestEnvironment.withPostgres(schema: schema) { client in
-            try await SchemaMigrator(schema: schema, migrations: [StandardTables.migration, StandardTables.fencedOffsetsAndParking(version: 2)])
-                .apply(using: client, logger: logger)
-            // Over librdkafka's message.max.bytes (1 MB): refused for its own sake, every time.
+        try await withSchemaAndTopic { client, topic in
+            // Over the broker's 1 MB message limit: refused for its own sake, every time.
             let poison = UUID()
             try await client.withTransaction(logger: logger) { connection in
                 try await Outbox.enqueue([OutboxMessage(eventID: poison, topic: topic, key: "poison", payload: ByteBuffer(repeating: 0x41, count: 1_200_000))],

@@ -143,6 +143,8 @@ struct OutboxAndInboxTests {
                 }
                 try await connection.query("ROLLBACK", logger: logger)
                 try await ConsumerOffsets.store([(.init(topic: topic, partition: 0, nextOffset: 25), 2)], group: "g", on: connection, logger: logger)
+                // A batch redelivered from below the stored offset does not move it back.
+                try await ConsumerOffsets.store([(.init(topic: topic, partition: 0, nextOffset: 12), 2)], group: "g", on: connection, logger: logger)
                 #expect(try await ConsumerOffsets.load(group: "g", topic: topic, on: connection, logger: logger) == [0: 25, 3: 7])
                 #expect(try await ConsumerOffsets.load(group: "h", topic: topic, on: connection, logger: logger) == [:])
             }

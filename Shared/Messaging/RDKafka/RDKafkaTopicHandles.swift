@@ -5,7 +5,7 @@ import Synchronization
 /// producer. Producing by handle spares librdkafka a topic lookup by name (and a lock) per message.
 final class RDKafkaTopicHandles: @unchecked Sendable {
     /// `@unchecked`: the pointers are librdkafka's thread-safe topic handles, only destroyed in deinit.
-    private let handles = Mutex<[String: OpaquePointer]>([:])
+    private let handles = Locked<[String: OpaquePointer]>([:])
     private let client: RDKafkaHandle
 
     init(client: RDKafkaHandle) { self.client = client }

@@ -7,7 +7,7 @@ import Synchronization
 final class RebalanceRecorder: Sendable {
     private let logger: Logger
     private let startingOffsets: (@Sendable ([TopicPartition]) -> [TopicPartition: Int64])?
-    private let state = Mutex<(pending: [RebalanceEvent], assigned: Set<TopicPartition>)>(([], []))
+    private let state = Locked<(pending: [RebalanceEvent], assigned: Set<TopicPartition>)>(([], []))
     /// Bumped with every recorded event: the poll loop reads it per message without taking the lock.
     private let events = Atomic<Int>(0)
 

@@ -85,51 +85,67 @@ public final class BatchConsumer<Handler: BatchHandler>: Service, Sendable {
                 }
             }
             pending += batch.messages.filter { partitions.owns($0.topicPartition) }
+            if paused && pending.isEmpty {
+                // The waiting batch's partitions were revoked: fetch again (librdkafka keeps a partition
+                // paused even when it is assigned here again).
+                paused = !(await resumeFetching())
+            }
             guard !pending.isEmpty else { continue }
+            let stored: Bool
             do {
-                let stored = try await store(pending, handler: &handler, partitions: &partitions)
-                try await commitToKafka(pending)
-                pending = []
-                pause = settings.retryPause
-                if paused {
-                    try await consumer.resume()
-                    paused = false
-                }
-                if stored {
-                    handler.committed()
-                    committed()
-                }
+                stored = try await store(pending, handler: &handler, partitions: &partitions)
             } catch let fenced as ConsumerOffsets.Fenced {
                 // Another instance owns these partitions now: what this one holds of them is stale.
                 metrics.fenced.increment()
                 logger.warning("offsets refused: another instance owns the partitions now", metadata: ["partitions": "\(fenced.partitions)"])
                 let lost = partitions.lose(fenced.partitions.map { TopicPartition(topic: $0.topic, partition: $0.partition) })
-                handler.forget(lost)
                 pending.removeAll { lost.contains($0.topicPartition) }
-                handler.forget(Array(Set(pending.map(\.topicPartition))))
-                partitions.unclaim(pending.map(\.topicPartition))
+                handler.forget(lost + partitions.unclaimAll())
+                continue
             } catch let error as KafkaError where error.isFatal {
                 logger.critical("fatal Kafka error; stopping", metadata: ["error": "\(error)"])
                 throw error
             } catch {
                 // Memory may be ahead of PostgreSQL: forget, and claim and load again on the next attempt.
-                let touched = Array(Set(pending.map(\.topicPartition)))
-                handler.forget(touched)
-                partitions.unclaim(touched)
+                handler.forget(partitions.unclaimAll())
                 metrics.retries.increment()
                 logger.warning("batch not stored; retrying", metadata: [
                     "messages": "\(pending.count)", "retry.pause": "\(pause)", "error": "\(String(reflecting: error))"])
                 if !paused {
                     // Keep polling (membership, rebalances) without fetching more while this batch waits.
-                    try? await consumer.pause()
-                    paused = true
+                    do {
+                        try await consumer.pause()
+                        paused = true
+                    } catch {
+                        logger.debug("partitions not paused", metadata: ["error": "\(error)"])
+                    }
                 }
                 let wait = pause
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: wait) }
                 pause = min(pause * 2, settings.maxRetryPause)
+                continue
+            }
+            try await commitToKafka(pending)
+            pending = []
+            pause = settings.retryPause
+            if paused { paused = !(await resumeFetching()) }
+            if stored {
+                handler.committed()
+                committed()
             }
         }
         await consumer.close()
+    }
+
+    /// Resumes the paused partitions; false when that failed (tried again later).
+    private func resumeFetching() async -> Bool {
+        do {
+            try await consumer.resume()
+            return true
+        } catch {
+            logger.debug("partitions not resumed yet", metadata: ["error": "\(error)"])
+            return false
+        }
     }
 
     /// One transaction for the batch; returns whether any message was applied.
@@ -139,7 +155,7 @@ public final class BatchConsumer<Handler: BatchHandler>: Service, Sendable {
         var claimed: [TopicPartition: ConsumerOffsets.Claim] = [:]
         let known = partitions
         let applied = try await Self.unwrappingTransactionErrors { try await postgres.withTransaction(logger: logger) { connection -> Int in
-            let unclaimed = known.unclaimed(among: messages)
+            let unclaimed = known.unclaimedOwned
             if !unclaimed.isEmpty {
                 let claims = try await ConsumerOffsets.claim(unclaimed.map { ($0.topic, $0.partition) }, group: name, on: connection, logger: logger)
                 for partition in unclaimed { claimed[partition] = claims[partition.topic]?[partition.partition] }
@@ -150,8 +166,9 @@ public final class BatchConsumer<Handler: BatchHandler>: Service, Sendable {
             var fresh = messages.filter { message in message.offset >= (claimOf(message.topicPartition)?.nextOffset ?? 0) }
             let eventIDs = fresh.compactMap(Self.eventID)
             if !eventIDs.isEmpty {
-                let new = try await ProcessedEvents.markProcessed(eventIDs, consumer: name, on: connection, logger: logger)
-                fresh.removeAll { message in Self.eventID(of: message).map { !new.contains($0) } ?? false }
+                var new = try await ProcessedEvents.markProcessed(eventIDs, consumer: name, on: connection, logger: logger)
+                // New to the inbox, and the first copy in the batch (a relay that resent puts two side by side).
+                fresh.removeAll { message in Self.eventID(of: message).map { new.remove($0) == nil } ?? false }
             }
             var batch = ConsumedBatch(consumerName: name, logger: logger)
             if !fresh.isEmpty { try await handler.apply(fresh, in: &batch, on: connection) }

@@ -59,12 +59,14 @@ public struct ConsumedBatch: Sendable {
     /// the message); the log names the place.
     public mutating func deadLetter(_ message: KafkaMessage, reason: String) {
         let eventID = Self.deadLetterID(consumer: consumerName, message: message)
+        // PostgreSQL's text and jsonb take no NUL character: a malformed message may carry one.
+        let clean = { (text: String) in text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}") }
         var headers = message.headers.compactMap { header in
-            String(validating: header.value, as: UTF8.self).map { OutboxHeader(name: header.name, value: $0) }
+            String(validating: header.value, as: UTF8.self).map { OutboxHeader(name: clean(header.name), value: clean($0)) }
         }
         headers.removeAll { $0.name == OutboxRelay.eventIDHeader }
         headers += [
-            OutboxHeader(name: DeadLetterQueue.reasonHeader, value: reason),
+            OutboxHeader(name: DeadLetterQueue.reasonHeader, value: clean(reason)),
             OutboxHeader(name: DeadLetterQueue.topicHeader, value: message.topic),
             OutboxHeader(name: DeadLetterQueue.partitionHeader, value: String(message.partition)),
             OutboxHeader(name: DeadLetterQueue.offsetHeader, value: String(message.offset)),
@@ -73,7 +75,7 @@ public struct ConsumedBatch: Sendable {
         ]
         outgoing.append(OutboxMessage(
             eventID: eventID, topic: DeadLetterQueue.topic(for: message.topic),
-            key: message.key.map { String(decoding: $0, as: UTF8.self) } ?? "", payload: ByteBuffer(bytes: message.value), headers: headers))
+            key: clean(message.key.map { String(decoding: $0, as: UTF8.self) } ?? ""), payload: ByteBuffer(bytes: message.value), headers: headers))
         deadLettered += 1
         logger.error("message dead-lettered", metadata: [
             "kafka.topic": "\(message.topic)", "kafka.partition": "\(message.partition)", "kafka.offset": "\(message.offset)",

@@ -33,29 +33,38 @@ struct PartitionTable {
         return partitions
     }
 
-    /// The owned partitions of these messages that have no claim yet, in order.
-    func unclaimed(among messages: [KafkaMessage]) -> [TopicPartition] {
-        Set(messages.map(\.topicPartition)).filter { owned.contains($0) && claims[$0] == nil }.sorted()
+    /// The owned partitions that have no claim yet, in order: the next transaction claims and loads them all,
+    /// idle ones too (a handler may look across partitions, as the detector does for siblings).
+    var unclaimedOwned: [TopicPartition] {
+        owned.filter { claims[$0] == nil }.sorted()
     }
 
     mutating func record(_ new: [TopicPartition: ConsumerOffsets.Claim]) {
         claims.merge(new) { _, new in new }
     }
 
-    mutating func unclaim(_ partitions: [TopicPartition]) {
-        for partition in partitions { claims[partition] = nil }
+    /// Forgets every claim (after a transaction that did not commit); returns the partitions, for the
+    /// handler to forget too: they are claimed and loaded again by the next transaction.
+    mutating func unclaimAll() -> [TopicPartition] {
+        claims.removeAll()
+        return owned.sorted()
     }
 
     mutating func advance(to positions: [ConsumerOffsets.Position]) {
         for position in positions {
-            claims[TopicPartition(topic: position.topic, partition: position.partition)]?.nextOffset = position.nextOffset
+            let partition = TopicPartition(topic: position.topic, partition: position.partition)
+            // Never backwards: a batch wholly below the stored offset (skipped) leaves it where it was.
+            guard var claim = claims[partition] else { continue }
+            claim.nextOffset = max(claim.nextOffset ?? 0, position.nextOffset)
+            claims[partition] = claim
         }
     }
 
     mutating func setEnds(for partitions: [TopicPartition], from consumer: KafkaConsumer) async throws {
         for (topic, group) in Dictionary(grouping: partitions, by: \.topic) {
-            for (partition, end) in try await consumer.endOffsets(topic: topic, partitions: group.map(\.partition)) {
-                ends[TopicPartition(topic: topic, partition: partition)] = end
+            for (partition, marks) in try await consumer.watermarks(topic: topic, partitions: group.map(\.partition)) {
+                // Nothing left to read (empty, or emptied by retention): done from the start.
+                ends[TopicPartition(topic: topic, partition: partition)] = marks.low == marks.high ? 0 : marks.high
             }
         }
     }

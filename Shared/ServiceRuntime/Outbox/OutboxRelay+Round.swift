@@ -6,15 +6,29 @@ import PostgresNIO
 import Storage
 
 extension OutboxRelay {
-    /// One round on the leader's connection: claim, send, mark published, failed or parked.
+    /// One round inside the leader's transaction: claim, send, mark published, failed or parked.
     func round(on connection: PostgresConnection) async throws -> (published: Int, failed: Int) {
         let (producer, logger, settings) = (self.producer, self.logger, self.settings)
-        let outcome = try await connection.withTransaction(logger: logger) { connection -> RoundOutcome in
-            let rows = try await Outbox.claim(limit: settings.batchSize, on: connection, logger: logger)
-            guard !rows.isEmpty else { return RoundOutcome() }
-            let results = try await producer.send(rows.map(Self.outgoing))
+        let outcome = try await { () async throws -> RoundOutcome in
+            let claimed = try await Outbox.claim(limit: settings.batchSize, on: connection, logger: logger)
+            guard !claimed.isEmpty else { return RoundOutcome() }
+            // A row over the broker's size limit is refused before anything is sent, and the later rows of its
+            // key stay for a later round: sent now, they would overtake it.
+            var (rows, oversized, heldKeys) = ([PendingOutboxMessage](), [Int64](), Set<String>())
+            for row in claimed {
+                let key = row.message.topic + "\u{0}" + row.message.key
+                if heldKeys.contains(key) { continue }
+                if row.message.payload.readableBytes + row.message.key.utf8.count > settings.maxMessageBytes {
+                    oversized.append(row.sequence)
+                    heldKeys.insert(key)
+                } else {
+                    rows.append(row)
+                }
+            }
+            let results = rows.isEmpty ? [] : try await producer.send(rows.map(Self.outgoing))
             var outcome = RoundOutcome()
-            var ownFault: [Int64] = [], unreachable: [Int64] = []
+            var ownFault = oversized, unreachable: [Int64] = []
+            if !oversized.isEmpty { outcome.reason = "message larger than \(settings.maxMessageBytes) bytes, the broker's limit" }
             for (row, result) in zip(rows, results) {
                 switch result {
                 case .success:
@@ -32,7 +46,7 @@ extension OutboxRelay {
             outcome.parked = try await Outbox.park(reaching: settings.maxAttempts, among: ownFault, on: connection, logger: logger)
             outcome.failed = unreachable.count + ownFault.count
             return outcome
-        }
+        }()
         if !outcome.acknowledged.isEmpty { metrics.published.increment(by: outcome.acknowledged.count) }
         if outcome.failed > 0 {
             metrics.failed.increment(by: outcome.failed)

@@ -47,10 +47,16 @@ public final class OutboxRelay: Service, Sendable {
         public var cleanupInterval: Duration = .seconds(300)
         /// How often the leader refreshes the outbox gauges.
         public var gaugeInterval: Duration = .seconds(1)
-        /// A round that has not finished by then is abandoned (more than the producer's delivery timeout).
-        public var roundTimeout: Duration = .seconds(60)
+        /// A round that has not finished by then is abandoned: twice the producer's delivery timeout (a send
+        /// may wait that long for room in librdkafka's queue, then as long for acknowledgements), plus a margin.
+        public var roundTimeout: Duration
+        /// The largest message the broker takes (`message.max.bytes`, 1 MB by default); a larger row is refused
+        /// without being sent.
+        public var maxMessageBytes = 1_000_000
 
-        public init() {}
+        public init(deliveryTimeout: Duration = .seconds(30)) {
+            roundTimeout = deliveryTimeout * 2 + .seconds(30)
+        }
     }
 
     let client: PostgresClient
@@ -106,23 +112,17 @@ public final class OutboxRelay: Service, Sendable {
         metrics.leader.record(0)
     }
 
-    /// One round, if this relay can lead: takes the schema's lock on a pooled connection, does what
-    /// housekeeping is due, publishes one batch, and releases the lock. Nil when another relay holds it.
-    /// Leading round by round, not for the life of a connection, keeps a connection that PostgreSQL dropped
-    /// from holding the relay up: the next round leases a live one.
+    /// One round, if this relay can lead: in one transaction, takes the schema's lock (transaction-scoped, so
+    /// it can never outlive the round, even on a connection returned to the pool), does what housekeeping is
+    /// due, publishes one batch and marks it. Nil when another relay holds the lock. Leading round by round,
+    /// not for the life of a connection, keeps a connection that PostgreSQL dropped from holding the relay up.
     @discardableResult
     public func relayOnce() async throws -> (published: Int, failed: Int)? {
-        try await client.withConnection { connection in
-            guard try await Self.tryLead(on: connection, logger: self.logger) else { return nil }
-            do {
-                try await self.housekeeping.runIfDue(on: connection, logger: self.logger)
-                let outcome = try await self.round(on: connection)
-                try await Self.resign(on: connection, logger: self.logger)
-                return outcome
-            } catch {
-                try? await Self.resign(on: connection, logger: self.logger)
-                throw error
-            }
+        let (logger, housekeeping) = (self.logger, self.housekeeping)
+        return try await client.withTransaction(logger: logger) { connection in
+            guard try await Self.tryLead(on: connection, logger: logger) else { return nil }
+            try await housekeeping.runIfDue(on: connection, logger: logger)
+            return try await self.round(on: connection)
         }
     }
 
@@ -131,12 +131,9 @@ public final class OutboxRelay: Service, Sendable {
     // a six-digit school URN or 1 (rosters).
     private static func tryLead(on connection: PostgresConnection, logger: Logger) async throws -> Bool {
         // current_schema() is NULL until the migrations have created the schema: not leading yet.
-        let rows = try await connection.query("SELECT coalesce(pg_try_advisory_lock(7020431, hashtext(current_schema())), false)", logger: logger)
+        let rows = try await connection.query(
+            "SELECT coalesce(pg_try_advisory_xact_lock(7020431, hashtext(current_schema())), false)", logger: logger)
         for try await held in rows.decode(Bool.self) { return held }
         return false
-    }
-
-    private static func resign(on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("SELECT pg_advisory_unlock(7020431, hashtext(current_schema()))", logger: logger)
     }
 }
