@@ -22,7 +22,8 @@ extension AbsenceDetector {
             producerConfiguration.deliveryTimeout = context.configuration.kafkaDeliveryTimeout
             let producer = try KafkaProducer(configuration: producerConfiguration, logger: context.logger)
             let relay = OutboxRelay(client: context.postgres, producer: producer, logger: context.logger,
-                                    settings: .init(deliveryTimeout: producerConfiguration.deliveryTimeout), health: context.health)
+                                    settings: .init(deliveryTimeout: producerConfiguration.deliveryTimeout, retention: context.configuration.outboxRetention),
+                                    health: context.health)
             var marksConfiguration = KafkaConsumerConfiguration(client: context.configuration.kafka, groupID: group, topics: [TopicCatalogue.attendanceMarks.name])
             marksConfiguration.maxBatchSize = 10_000  // under load, more sessions per transaction: fewer rewrites of each pupil
             let families = FamilyIndex()

@@ -25,7 +25,8 @@ extension RegisterIngest {
             producerConfiguration.deliveryTimeout = context.configuration.kafkaDeliveryTimeout
             let producer = try KafkaProducer(configuration: producerConfiguration, logger: context.logger)
             let relay = OutboxRelay(client: context.postgres, producer: producer, logger: context.logger,
-                                    settings: .init(deliveryTimeout: producerConfiguration.deliveryTimeout), health: context.health)
+                                    settings: .init(deliveryTimeout: producerConfiguration.deliveryTimeout, retention: context.configuration.outboxRetention),
+                                    health: context.health)
             let routes = RegisterRoutes(
                 authenticator: BearerTokenAuthenticator(environmentToken: connectorToken, postgres: context.postgres, logger: context.logger),
                 postgres: context.postgres, logger: context.logger, maximumBodyBytes: maximumBody,

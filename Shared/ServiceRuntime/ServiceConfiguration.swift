@@ -22,6 +22,9 @@ public struct ServiceConfiguration: Sendable {
     /// `KAFKA_DELIVERY_TIMEOUT_MS`: how long a produced message may wait for the broker's acknowledgement
     /// before the send fails and is retried from the outbox (default 30000).
     public var kafkaDeliveryTimeout: Duration
+    /// `OUTBOX_RETENTION_HOURS`: how long published outbox rows and inbox rows are kept (default 168, 7 days):
+    /// they hold children's data, and the inbox must remember an event longer than it can be redelivered.
+    public var outboxRetention: Duration
     /// `STARTUP_TIMEOUT_SECONDS`: how long to keep retrying PostgreSQL at start-up before giving up (default 60).
     public var startupTimeout: Duration
 
@@ -46,6 +49,7 @@ public struct ServiceConfiguration: Sendable {
             bootstrapServers: try env.hostPortList("KAFKA_BOOTSTRAP_SERVERS", expected: "host:port[,host:port...] of the Kafka brokers"),
             clientID: env.string("KAFKA_CLIENT_ID", default: service.name))
         kafkaDeliveryTimeout = .milliseconds(try env.int("KAFKA_DELIVERY_TIMEOUT_MS", default: 30_000, range: 1_000...900_000, expected: "milliseconds from 1000 to 900000"))
+        outboxRetention = .seconds(3600 * (try env.int("OUTBOX_RETENTION_HOURS", default: 168, range: 1...8760, expected: "hours from 1 to 8760")))
         startupTimeout = .seconds(try env.int("STARTUP_TIMEOUT_SECONDS", default: 60, range: 1...3600, expected: "seconds from 1 to 3600"))
     }
 }

@@ -32,6 +32,13 @@ struct ServiceConfigurationTests {
         #expect(configuration.postgres.schema == "register_ingest")
         #expect(configuration.kafka.bootstrapServers == "broker:9092")
         #expect(configuration.logLevel == .info)
+        #expect(configuration.outboxRetention == .seconds(7 * 24 * 3600))
+    }
+
+    @Test func theOutboxRetentionIsSetInHoursAndAZeroIsRefusedByName() throws {
+        let configuration = try ServiceConfiguration(environment: complete.merging(["OUTBOX_RETENTION_HOURS": "24"]) { $1 }, service: descriptor)
+        #expect(configuration.outboxRetention == .seconds(24 * 3600))
+        #expect(error(setting: ["OUTBOX_RETENTION_HOURS": "0"])?.variable == "OUTBOX_RETENTION_HOURS")
     }
 
     @Test("each required variable, when missing, is named", arguments: ["POSTGRES_HOST", "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DATABASE", "KAFKA_BOOTSTRAP_SERVERS"])

@@ -42,7 +42,7 @@ public final class OutboxRelay: Service, Sendable {
         /// How often a standby tries to become the leader.
         public var standbyInterval: Duration = .seconds(1)
         /// Published outbox rows and inbox rows older than this are deleted.
-        public var retention: Duration = .seconds(7 * 24 * 3600)
+        public var retention: Duration
         /// How often the leader deletes what is past the retention.
         public var cleanupInterval: Duration = .seconds(300)
         /// How often the leader refreshes the outbox gauges.
@@ -54,8 +54,9 @@ public final class OutboxRelay: Service, Sendable {
         /// without being sent.
         public var maxMessageBytes = 1_000_000
 
-        public init(deliveryTimeout: Duration = .seconds(30)) {
+        public init(deliveryTimeout: Duration = .seconds(30), retention: Duration = .seconds(7 * 24 * 3600)) {
             roundTimeout = deliveryTimeout * 2 + .seconds(30)
+            self.retention = retention
         }
     }
 
