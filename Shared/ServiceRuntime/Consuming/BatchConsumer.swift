@@ -154,6 +154,7 @@ public final class BatchConsumer<Handler: BatchHandler>: Service, Sendable {
         let started = ContinuousClock.now
         var claimed: [TopicPartition: ConsumerOffsets.Claim] = [:]
         let known = partitions
+        let nextOffsets = Self.nextOffsets(of: messages)
         let applied = try await Self.unwrappingTransactionErrors { try await postgres.withTransaction(logger: logger) { connection -> Int in
             let unclaimed = known.unclaimedOwned
             if !unclaimed.isEmpty {
@@ -173,7 +174,7 @@ public final class BatchConsumer<Handler: BatchHandler>: Service, Sendable {
             var batch = ConsumedBatch(consumerName: name, logger: logger)
             if !fresh.isEmpty { try await handler.apply(fresh, in: &batch, on: connection) }
             try await Outbox.enqueue(batch.outgoing, on: connection, logger: logger)
-            let positions = try Self.nextOffsets(of: messages).map { position in
+            let positions = try nextOffsets.map { position in
                 guard let claim = claimOf(TopicPartition(topic: position.topic, partition: position.partition)) else {
                     throw ConsumerOffsets.Fenced(partitions: [(position.topic, position.partition)])  // not ours to write
                 }
@@ -185,7 +186,7 @@ public final class BatchConsumer<Handler: BatchHandler>: Service, Sendable {
         } }
         // Committed: the claims hold, and the stored offsets moved on.
         partitions.record(claimed)
-        partitions.advance(to: Self.nextOffsets(of: messages))
+        partitions.advance(to: nextOffsets)
         metrics.applied.increment(by: applied)
         metrics.skipped.increment(by: messages.count - applied)
         let elapsed = started.duration(to: .now).components
