@@ -15,6 +15,8 @@ public enum KafkaAdmin {
         let handle = try RDKafkaHandle(type: RD_KAFKA_PRODUCER, properties: configuration.properties, callbacks: RDKafkaCallbacks(logger: logger))
         let executor = BlockingExecutor(label: "kafka.admin")
         return try await executor.run { () throws(KafkaError) -> [String: TopicOutcome] in
+            // Destroyed here, before returning: a caller that exits next must not leave its threads behind.
+            defer { handle.destroy() }
             var errorText = [CChar](repeating: 0, count: 512)
             var newTopics: [OpaquePointer?] = []
             defer { rd_kafka_NewTopic_destroy_array(&newTopics, newTopics.count) }  // we own what NewTopic_new made
@@ -55,6 +57,7 @@ public enum KafkaAdmin {
         let handle = try RDKafkaHandle(type: RD_KAFKA_PRODUCER, properties: configuration.properties, callbacks: RDKafkaCallbacks(logger: logger))
         let executor = BlockingExecutor(label: "kafka.admin")
         try await executor.run { () throws(KafkaError) in
+            defer { handle.destroy() }  // as in createTopics
             var deletions: [OpaquePointer?] = names.map { rd_kafka_DeleteTopic_new($0) }
             defer { rd_kafka_DeleteTopic_destroy_array(&deletions, deletions.count) }  // ours to free
             let queue = rd_kafka_queue_new(handle.pointer)
