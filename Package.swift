@@ -49,6 +49,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.25.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.9.0"..<"5.0.0"),
+        // Identity: signed tokens (JWT, EdDSA) and Hummingbird's authentication middleware protocols.
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         // Benchmarks and the demo's feed post over HTTP; HummingbirdTesting builds it for the tests anyway.
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.20.0"),
     ],
@@ -90,6 +93,8 @@ let package = Package(
             dependencies: [
                 "AttendanceDomain", "Messaging", "Storage",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -189,7 +194,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "Storage", "Messaging",
+                "Storage", "Messaging", "ServiceRuntime",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

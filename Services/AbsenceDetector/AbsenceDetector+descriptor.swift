@@ -1,13 +1,13 @@
 import Events
 import Messaging
+import PostgresNIO
 import ServiceRuntime
 import Storage
 
 extension AbsenceDetector {
     /// absence-detector owns the PostgreSQL schema `absence_detector`; its HTTP port defaults to 8082.
     ///
-    /// Its own variables: `DETECTOR_LA_TOKEN` (optional: an LA token accepted without being stored, for the
-    /// demo and the tests), `DETECTOR_CONSUMER_GROUP` (default `absence-detector`), and the LA's settings
+    /// Its own variables: `DETECTOR_CONSUMER_GROUP` (default `absence-detector`), and the LA's settings
     /// `DETECTOR_MINIMUM_SESSIONS`, `DETECTOR_PERSISTENT_PERCENT`, `DETECTOR_SEVERE_PERCENT`, `DETECTOR_EMERGING_PERCENT`.
     static let descriptor = ServiceDescriptor(
         name: "absence-detector",
@@ -15,7 +15,7 @@ extension AbsenceDetector {
         defaultHTTPPort: 8082,
         migrations: Migrations.all,
         components: { context in
-            let env = EnvironmentReader(context.environment, secrets: ["POSTGRES_PASSWORD", "DETECTOR_LA_TOKEN"])
+            let env = EnvironmentReader(context.environment, secrets: ["POSTGRES_PASSWORD"])
             let settings = try DetectorSettings(environment: env)
             let group = env.string("DETECTOR_CONSUMER_GROUP", default: "absence-detector")
             var producerConfiguration = KafkaProducerConfiguration(client: context.configuration.kafka)
@@ -34,16 +34,35 @@ extension AbsenceDetector {
                 configuration: KafkaConsumerConfiguration(client: context.configuration.kafka, groupID: group + "-profiles", topics: [TopicCatalogue.pupilProfiles.name]),
                 settings: .init(name: group + "-profiles"), postgres: context.postgres,
                 handler: ProfilesHandler(families: families), logger: context.logger, committed: { relay.wake() })
-            let authenticator = BearerTokenAuthenticator(environmentToken: env.values["DETECTOR_LA_TOKEN"], postgres: context.postgres, logger: context.logger)
-            let pupils = PupilRoutes(authenticator: authenticator, postgres: context.postgres, settings: settings, logger: context.logger)
-            let summaries = SummaryRoutes(authenticator: authenticator, postgres: context.postgres, settings: settings, logger: context.logger)
-            let worklists = WorklistRoutes(authenticator: authenticator, postgres: context.postgres, settings: settings, logger: context.logger)
-            let signals = SignalRoutes(authenticator: authenticator, postgres: context.postgres, logger: context.logger)
-            return ServiceComponents(services: [producer, relay, marks, profiles], routes: { router in
-                pupils.add(to: router)
-                summaries.add(to: router)
-                worklists.add(to: router)
-                signals.add(to: router)
+            let pupils = PupilRoutes(postgres: context.postgres, settings: settings, logger: context.logger)
+            let summaries = SummaryRoutes(postgres: context.postgres, settings: settings, logger: context.logger)
+            let worklists = WorklistRoutes(postgres: context.postgres, settings: settings, logger: context.logger)
+            let signals = SignalRoutes(postgres: context.postgres, logger: context.logger)
+            return ServiceComponents(services: [producer, relay, marks, profiles], personalData: personalData(families: families), routes: { api in
+                pupils.add(to: api)
+                summaries.add(to: api)
+                worklists.add(to: api)
+                signals.add(to: api)
             })
         })
+}
+
+extension AbsenceDetector {
+    /// The detector holds no name, date of birth or contact; it holds the pupil's attendance state and
+    /// signals (the register's evidence, kept) and the cohort flags and family link from the roster
+    /// (special category data, erased).
+    static func personalData(families: FamilyIndex) -> PersonalData {
+        PersonalData(tables: [
+            .init("pupil_state", where: "upn = $1"),
+            .init("signals", where: "upn = $1 OR position($1::text in payload) > 0"),
+            .init("pupil_profiles", where: "upn = $1"),
+            PersonalData.outbox,
+        ]) { upn, connection, logger in
+            let rows = try await connection.query("DELETE FROM pupil_profiles WHERE upn = \(upn) RETURNING school_urn", logger: logger)
+            var schools: [String] = []
+            for try await school in rows.decode(String.self) { schools.append(school) }
+            for school in schools { families.set(PupilKey(school: school, upn: upn), family: nil) }
+            return ["pupil_profiles": schools.count]
+        }
+    }
 }

@@ -66,5 +66,6 @@ enum Migrations {
             "CREATE INDEX signals_by_date ON signals (session_date, kind)",
         ]),
         StandardTables.fencedOffsetsAndParking(version: 5),
+        StandardTables.identityAndAudit(version: 6),
     ]
 }

@@ -5,5 +5,6 @@ enum Migrations {
     static let all: [Migration] = [
         StandardTables.migration,
         StandardTables.fencedOffsetsAndParking(version: 2),
+        StandardTables.identityAndAudit(version: 3),
     ]
 }

@@ -45,5 +45,6 @@ enum Migrations {
             "ALTER TABLE ingest_tokens RENAME TO access_tokens",
         ]),
         StandardTables.fencedOffsetsAndParking(version: 5),
+        StandardTables.identityAndAudit(version: 6),
     ]
 }

@@ -28,7 +28,6 @@ extension RegisterIngest {
                                     settings: .init(deliveryTimeout: producerConfiguration.deliveryTimeout, retention: context.configuration.outboxRetention),
                                     health: context.health)
             let routes = RegisterRoutes(
-                authenticator: BearerTokenAuthenticator(environmentToken: connectorToken, postgres: context.postgres, logger: context.logger),
                 postgres: context.postgres, logger: context.logger, maximumBodyBytes: maximumBody,
                 today: { SchoolDate.today(inTimeZone: "Europe/London") }, outboxWritten: { relay.wake() })
             let roster = RosterRoutes(registers: routes)
@@ -37,9 +36,32 @@ extension RegisterIngest {
                 configuration: KafkaConsumerConfiguration(client: context.configuration.kafka, groupID: group, topics: [TopicCatalogue.misRegisters.name]),
                 settings: .init(name: group), postgres: context.postgres,
                 handler: MisRegisterHandler(today: routes.today), logger: context.logger, committed: { relay.wake() })
-            return ServiceComponents(services: [producer, relay, feed], routes: { router in
-                routes.add(to: router)
-                roster.add(to: router)
+            return ServiceComponents(services: [producer, relay, feed], personalData: personalData, environmentConnectorToken: connectorToken, routes: { api in
+                routes.add(to: api)
+                roster.add(to: api)
             })
         })
+}
+
+extension RegisterIngest {
+    /// register-ingest holds the roster (name, date of birth, flags, contacts) and the marks. Erasure deletes
+    /// the roster entry and takes the pupil out of every roster event still in the outbox; the marks stay:
+    /// schools must keep the attendance register (The School Attendance (Pupil Registration) (England)
+    /// Regulations 2024), and they carry no name, birth date or contact.
+    static let personalData = PersonalData(tables: [
+        .init("pupils", where: "upn = $1"),
+        .init("marks", where: "upn = $1"),
+        PersonalData.outbox,
+    ]) { upn, connection, logger in
+        let roster = try await PersonalData.execute("DELETE FROM pupils WHERE upn = $1", upn: upn, on: connection, logger: logger)
+        // Roster events (profiles and contacts) list many pupils under `data.pupils`: drop this one's entry.
+        let events = try await PersonalData.execute("""
+            UPDATE outbox SET payload = convert_to(jsonb_set(convert_from(payload, 'UTF8')::jsonb, '{data,pupils}', (
+                    SELECT coalesce(jsonb_agg(entry), '[]'::jsonb) FROM jsonb_array_elements(convert_from(payload, 'UTF8')::jsonb #> '{data,pupils}') AS entry
+                    WHERE entry ->> 'upn' <> $1))::text, 'UTF8')
+            WHERE topic IN ('\(TopicCatalogue.pupilProfiles.name)', '\(TopicCatalogue.pupilContacts.name)')
+              AND position(convert_to($1::text, 'UTF8') in payload) > 0
+            """, upn: upn, on: connection, logger: logger)
+        return ["pupils": roster, "outbox": events]
+    }
 }

@@ -53,6 +53,19 @@ public struct AttendanceSignal: Codable, Sendable, Equatable {
         }
     }
 
+    /// A brother or sister in a `pattern` signal, with their absences that day. Readers see only the
+    /// siblings they may see (a school's lead, none at another school): the reason names no sibling.
+    public struct Sibling: Codable, Sendable, Equatable {
+        public var upn: String
+        public var schoolUrn: String
+        public var sessions: [SessionMark]
+        public init(upn: String, schoolUrn: String, sessions: [SessionMark]) {
+            self.upn = upn
+            self.schoolUrn = schoolUrn
+            self.sessions = sessions
+        }
+    }
+
     public var kind: Kind
     public var schoolUrn: String
     public var upn: String
@@ -70,6 +83,8 @@ public struct AttendanceSignal: Codable, Sendable, Equatable {
     public var windowEnd: String?
     /// The sessions that crossed the line (for example the ten G/O/U sessions of the penalty window).
     public var sessions: [SessionMark]
+    /// `pattern` signals only.
+    public var siblings: [Sibling]?
 
     public init(kind: Kind, schoolUrn: String, upn: String, academicYear: String, asOf: String, recoveredFrom: Kind? = nil,
                 reason: String, figures: Figures, windowStart: String? = nil, windowEnd: String? = nil, sessions: [SessionMark] = []) {

@@ -16,3 +16,20 @@ public enum JSONResponse {
         try make(status, ["error": message])
     }
 }
+
+/// An error a handler throws to answer `{"error": "..."}` with this status (the API's shape, not Hummingbird's).
+public struct RequestRefused: HTTPResponseError, CustomStringConvertible {
+    public let status: HTTPResponse.Status
+    public let message: String
+
+    public init(_ status: HTTPResponse.Status, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    public var description: String { "\(status.code): \(message)" }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        try JSONResponse.error(status, message)
+    }
+}

@@ -17,12 +17,12 @@ public enum ServiceApplication {
         environment: [String: String] = [:],
         logger: Logger,
         registry: PrometheusCollectorRegistry
-    ) throws -> some ApplicationProtocol {
+    ) async throws -> some ApplicationProtocol {
         let postgres = try configuration.postgres.makeClient(logger: logger)
         let probe = try KafkaBrokerProbe(configuration: configuration.kafka, logger: logger)
 
         let health = ServiceHealth()
-        let router = Router()
+        let router = Router(context: ServiceRequestContext.self)
         router.middlewares.add(MetricsMiddleware())
         router.middlewares.add(LogRequestsMiddleware(.debug))
         OperationalRoutes.add(
@@ -33,12 +33,22 @@ public enum ServiceApplication {
             registry: registry)
         let components = try descriptor.components(
             ServiceContext(configuration: configuration, environment: environment, postgres: postgres, logger: logger, health: health))
-        components.routes(router)
+        // The API: every route below authenticates its caller and writes the access audit; each route
+        // group then names the roles it serves (RequireRoles).
+        let verifier = try await TokenVerifier.make(
+            settings: configuration.identity, environmentConnectorToken: components.environmentConnectorToken, postgres: postgres, logger: logger)
+        let api = router.group()
+            .add(middleware: AuthenticationMiddleware(verifier: verifier))
+            .add(middleware: AccessAuditMiddleware(postgres: postgres, logger: logger))
+        AuditRoutes(postgres: postgres, logger: logger).add(to: api)
+        SubjectAccessRoutes(service: descriptor.name, personalData: components.personalData, postgres: postgres, logger: logger).add(to: api)
+        components.routes(api)
 
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: descriptor.name),
-            services: [postgres] + components.services,
+            services: [postgres] + components.services
+                + [AuditRetention(retention: configuration.identity.auditRetention, postgres: postgres, logger: logger)],
             logger: logger)
         let migrator = SchemaMigrator(schema: configuration.postgres.schema, migrations: descriptor.migrations)
         let deadline = configuration.startupTimeout

@@ -27,6 +27,8 @@ public struct ServiceConfiguration: Sendable {
     public var outboxRetention: Duration
     /// `STARTUP_TIMEOUT_SECONDS`: how long to keep retrying PostgreSQL at start-up before giving up (default 60).
     public var startupTimeout: Duration
+    /// `AUTH_ISSUER`, `AUTH_AUDIENCE`, `AUTH_JWKS_FILE`, `AUDIT_RETENTION_DAYS`: see ``IdentitySettings``.
+    public var identity: IdentitySettings
 
     public enum LogFormat: String, Sendable { case json, text }
 
@@ -51,5 +53,6 @@ public struct ServiceConfiguration: Sendable {
         kafkaDeliveryTimeout = .milliseconds(try env.int("KAFKA_DELIVERY_TIMEOUT_MS", default: 30_000, range: 1_000...900_000, expected: "milliseconds from 1000 to 900000"))
         outboxRetention = .seconds(3600 * (try env.int("OUTBOX_RETENTION_HOURS", default: 168, range: 1...8760, expected: "hours from 1 to 8760")))
         startupTimeout = .seconds(try env.int("STARTUP_TIMEOUT_SECONDS", default: 60, range: 1...3600, expected: "seconds from 1 to 3600"))
+        identity = try IdentitySettings(environment: env)
     }
 }

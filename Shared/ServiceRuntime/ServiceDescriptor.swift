@@ -47,10 +47,19 @@ public struct ServiceContext: Sendable {
 /// pool and stop before it, in reverse order of this list.
 public struct ServiceComponents {
     public var services: [any Service]
-    public var routes: (Router<BasicRequestContext>) -> Void
+    /// Adds the service's API to a group that has already authenticated the caller and writes the access
+    /// audit; each route names its roles with ``RequireRoles``.
+    public var routes: (RouterGroup<ServiceRequestContext>) -> Void
+    /// What the service holds about a pupil, for subject access and erasure.
+    public var personalData: PersonalData
+    /// A connector token accepted without being stored (LA-wide), for the demo and the tests.
+    public var environmentConnectorToken: String?
 
-    public init(services: [any Service] = [], routes: @escaping (Router<BasicRequestContext>) -> Void = { _ in }) {
+    public init(services: [any Service] = [], personalData: PersonalData = .none, environmentConnectorToken: String? = nil,
+                routes: @escaping (RouterGroup<ServiceRequestContext>) -> Void = { _ in }) {
         self.services = services
         self.routes = routes
+        self.personalData = personalData
+        self.environmentConnectorToken = environmentConnectorToken
     }
 }

@@ -12,7 +12,7 @@ public enum ServiceMain {
     /// A command besides serving, such as `absence-detector rebuild`: gets the arguments after its name.
     public typealias Command = @Sendable (_ arguments: [String], _ environment: [String: String]) async throws -> Void
 
-    /// The entry point of a service binary: no arguments serves; `token create ...` makes an access token
+    /// The entry point of a service binary: no arguments serves; `token ...` makes or revokes tokens
     /// (``TokenCommand``); `commands` are the service's own. A wrong command line exits 64 with one line.
     public static func main(_ descriptor: ServiceDescriptor, commands: [String: Command] = [:]) async -> Never {
         let arguments = Array(CommandLine.arguments.dropFirst())
@@ -23,12 +23,12 @@ public enum ServiceMain {
             exit(error is CommandLineError ? 64 : 1)
         }
         do {
-            if let scope = try TokenCommand.scope(from: arguments, service: descriptor.name) {
-                try await TokenCommand.run(scope, descriptor: descriptor, environment: environment)
+            if try await TokenCommand.runIfToken(arguments, descriptor: descriptor, environment: environment) {
+                // done
             } else if let command = commands[name] {
                 try await command(Array(arguments.dropFirst()), environment)
             } else {
-                let known = (["token create (--school URN | --la)"] + commands.keys.sorted()).joined(separator: ", ")
+                let known = (["token (create | revoke | issue)"] + commands.keys.sorted()).joined(separator: ", ")
                 throw CommandLineError(message: "unknown command \(arguments.joined(separator: " ")); commands: \(known), or none to serve")
             }
         } catch {
@@ -56,7 +56,7 @@ public enum ServiceMain {
             "kafka.bootstrap": "\(configuration.kafka.bootstrapServers)",
         ])
         do {
-            let app = try ServiceApplication.make(descriptor, configuration: configuration, environment: environment, logger: logger, registry: registry)
+            let app = try await ServiceApplication.make(descriptor, configuration: configuration, environment: environment, logger: logger, registry: registry)
             try await app.runService()
             logger.notice("stopped")
             exit(0)

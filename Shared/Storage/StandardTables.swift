@@ -66,4 +66,59 @@ public enum StandardTables {
             """,
         ])
     }
+
+    /// Identity and the access audit, for every service (after ``fencedOffsetsAndParking(version:)``):
+    /// connector tokens gain a label, an expiry and revocation; signed tokens can be revoked by id; and
+    /// `access_audit` records every read and write of a child's data. Audit rows cannot be updated (a
+    /// trigger refuses it); only the retention housekeeping deletes them.
+    public static func identityAndAudit(version: Int) -> Migration {
+        Migration(version: version, name: "identity and access audit", statements: [
+            """
+            CREATE TABLE IF NOT EXISTS access_tokens (
+                token_sha256 text PRIMARY KEY,
+                school_urn text,
+                la_wide boolean NOT NULL DEFAULT false,
+                created_at timestamptz NOT NULL DEFAULT now(),
+                CHECK (la_wide OR school_urn IS NOT NULL)
+            )
+            """,
+            "ALTER TABLE access_tokens ADD COLUMN label text, ADD COLUMN expires_at timestamptz, ADD COLUMN revoked_at timestamptz",
+            "UPDATE access_tokens SET label = 'token-' || left(token_sha256, 8)",
+            "ALTER TABLE access_tokens ALTER COLUMN label SET NOT NULL",
+            "CREATE INDEX access_tokens_by_label ON access_tokens (label)",
+            """
+            CREATE TABLE revoked_tokens (
+                token_id text PRIMARY KEY,
+                reason text NOT NULL,
+                revoked_at timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+            """
+            CREATE TABLE access_audit (
+                id bigserial PRIMARY KEY,
+                at timestamptz NOT NULL DEFAULT clock_timestamp(),
+                subject text NOT NULL,
+                token_id text NOT NULL,
+                roles text[] NOT NULL,
+                action text NOT NULL,
+                school_urn text,
+                pupils text[] NOT NULL DEFAULT '{}',
+                case_id text,
+                status integer NOT NULL,
+                refusal text,
+                client text
+            )
+            """,
+            "CREATE INDEX access_audit_by_time ON access_audit (at)",
+            "CREATE INDEX access_audit_by_subject ON access_audit (subject, at)",
+            "CREATE INDEX access_audit_by_pupil ON access_audit USING gin (pupils)",
+            """
+            CREATE FUNCTION access_audit_refuse_update() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'access_audit rows cannot be changed';
+            END $$
+            """,
+            "CREATE TRIGGER access_audit_append_only BEFORE UPDATE ON access_audit FOR EACH ROW EXECUTE FUNCTION access_audit_refuse_update()",
+        ])
+    }
 }

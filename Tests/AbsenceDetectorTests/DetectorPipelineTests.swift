@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import PostgresNIO
+import ServiceRuntime
 import TestSupport
 import Testing
 
@@ -30,8 +31,9 @@ struct DetectorPipelineTests {
             "POSTGRES_SCHEMA": ingestSchema, "HTTP_PORT": "\(ingestPort)", "INGEST_CONNECTOR_TOKEN": Self.token,
             "INGEST_CONSUMER_GROUP": "\(ingestSchema)-feed"]) { $1 }).process
         defer { ingest.terminate() }
+        let identity = try await TestIdentity.environment()
         func detectorEnvironment(_ schema: String, port: Int) -> [String: String] {
-            base.merging(["POSTGRES_SCHEMA": schema, "HTTP_PORT": "\(port)", "DETECTOR_LA_TOKEN": Self.token,
+            base.merging(identity) { $1 }.merging(["POSTGRES_SCHEMA": schema, "HTTP_PORT": "\(port)",
                           "DETECTOR_CONSUMER_GROUP": "\(schema)-group"]) { $1 }
         }
         let detectorPort = TestEnvironment.freePort()
@@ -84,16 +86,13 @@ struct DetectorPipelineTests {
         #expect(summary.status == 200)
         #expect(((summary.json["overall"] as? [String: Any])?["pupils"] as? Int) ?? 0 >= 300)
 
-        // A school token (made with the command) sees its own school only; another school's pupil is not found.
-        let (create, created, _) = try ServiceBinary.launch("absence-detector", arguments: ["token", "create", "--school", someone.school],
-                                                            environment: detectorEnvironment(detectorSchema, port: detectorPort))
-        #expect(await ServiceBinary.waitForExit(create, seconds: 30))
-        let schoolToken = created.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        // A school's lead sees their own school only; another school and its pupils are not found.
+        let schoolToken = try await TestIdentity.token([.schoolLead], schools: [someone.school])
         let elsewhere = try #require(recount.keys.first { $0.school != someone.school })
         #expect(try await Self.get("/v1/pupils/\(someone.upn)/attendance", port: detectorPort, token: schoolToken).status == 200)
         #expect(try await Self.get("/v1/pupils/\(elsewhere.upn)/attendance", port: detectorPort, token: schoolToken).status == 404)
         #expect(try await Self.get("/v1/schools/\(someone.school)/summary", port: detectorPort, token: schoolToken).status == 200)
-        #expect(try await Self.get("/v1/schools/\(elsewhere.school)/summary", port: detectorPort, token: schoolToken).status == 403)
+        #expect(try await Self.get("/v1/schools/\(elsewhere.school)/summary", port: detectorPort, token: schoolToken).status == 404)
         #expect(try await Self.get("/v1/summary", port: detectorPort, token: schoolToken).status == 403)
         #expect(try await Self.get("/v1/summary", port: detectorPort, token: "wrong").status == 401)
 
@@ -181,9 +180,11 @@ struct DetectorPipelineTests {
         return Int(response.status.code)
     }
 
-    static func get(_ path: String, port: Int, token: String = token) async throws -> (status: Int, json: [String: Any]) {
+    /// A GET with this token, or an LA manager's.
+    static func get(_ path: String, port: Int, token: String? = nil) async throws -> (status: Int, json: [String: Any]) {
         var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
-        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        let bearer = if let token { token } else { try await TestIdentity.manager() }
+        request.headers.add(name: "Authorization", value: "Bearer \(bearer)")
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let body = try await response.body.collect(upTo: 1 << 22)
         let json = (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]

@@ -211,8 +211,11 @@ struct EngineTermTests {
             .filter { $0.kind == .pattern }
         #expect(together.count == 1)
         #expect(together.first?.upn == younger.upn)
-        #expect(together.first?.reason.contains(older.upn) == true)
-        #expect(Set(together.first?.sessions.map(\.code) ?? []) == ["I", "N"])
+        // The sibling is named in `siblings` (each reader sees only those they may), never in the reason.
+        #expect(together.first?.reason == "absent on 2026-09-08 together with 1 sibling")
+        #expect(together.first?.sessions.map(\.code) == ["N"])
+        #expect(together.first?.siblings == [AttendanceSignal.Sibling(upn: older.upn, schoolUrn: older.school,
+                                                                       sessions: [.init(date: day, session: "AM", code: "I")])])
         // A present sibling on another day is no pattern.
         _ = engine.apply(school: older.school, date: "2026-09-09", session: "AM", marks: [(older.upn, "/")], partition: 0, logger: logger)
         #expect(engine.apply(school: younger.school, date: "2026-09-09", session: "AM", marks: [(younger.upn, "N")], partition: 1, logger: logger)

@@ -28,7 +28,7 @@ struct RegisterEndpointTests {
         let own = ["INGEST_CONNECTOR_TOKEN": Self.token, "INGEST_CONSUMER_GROUP": "ingest-test-\(UUID())"]
         let env = TestEnvironment.serviceEnvironment(overrides: own.merging(extraEnvironment) { $1 })
         let configuration = try ServiceConfiguration(environment: env, service: descriptor)
-        let app = try ServiceApplication.make(descriptor, configuration: configuration, environment: env, logger: TestEnvironment.logger,
+        let app = try await ServiceApplication.make(descriptor, configuration: configuration, environment: env, logger: TestEnvironment.logger,
                                               registry: PrometheusCollectorRegistry())
         try await TestEnvironment.withPostgres(schema: schema) { postgres in
             try await app.test(.router) { client in try await body(client, postgres, schema) }
@@ -140,7 +140,7 @@ struct RegisterEndpointTests {
         let own = Self.school(), other = Self.school()
         try await withService { client, postgres, _ in
             try await postgres.query(
-                "INSERT INTO access_tokens (token_sha256, school_urn) VALUES (\(BearerTokenAuthenticator.hash("school-token")), \(own))",
+                "INSERT INTO access_tokens (token_sha256, school_urn, label) VALUES (\(ConnectorTokens.hash("school-token")), \(own), 'test-school')",
                 logger: TestEnvironment.logger)
             #expect(try await Self.post(client, Self.register(own, marks: [(upn(1), "/")]), token: nil).0 == .unauthorized)
             #expect(try await Self.post(client, Self.register(own, marks: [(upn(1), "/")]), token: "wrong").0 == .unauthorized)

@@ -34,7 +34,7 @@ struct ReadinessTests {
     @Test func allThreeEndpointsAnswerWhenEverythingIsUp() async throws {
         let schema = TestEnvironment.uniqueSchema("ready")
         let configuration = try ServiceConfiguration(environment: TestEnvironment.serviceEnvironment(), service: descriptor(schema: schema))
-        let app = try ServiceApplication.make(descriptor(schema: schema), configuration: configuration, logger: TestEnvironment.logger, registry: PrometheusCollectorRegistry())
+        let app = try await ServiceApplication.make(descriptor(schema: schema), configuration: configuration, logger: TestEnvironment.logger, registry: PrometheusCollectorRegistry())
         try await app.test(.router) { client in
             try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
             let (status, report) = try await readiness(client)
@@ -58,7 +58,7 @@ struct ReadinessTests {
         let schema = TestEnvironment.uniqueSchema("ready")
         let env = TestEnvironment.serviceEnvironment(overrides: ["POSTGRES_HOST": "127.0.0.1", "POSTGRES_PORT": String(forwarder.port)])
         let configuration = try ServiceConfiguration(environment: env, service: descriptor(schema: schema))
-        let app = try ServiceApplication.make(descriptor(schema: schema), configuration: configuration, logger: TestEnvironment.logger, registry: PrometheusCollectorRegistry())
+        let app = try await ServiceApplication.make(descriptor(schema: schema), configuration: configuration, logger: TestEnvironment.logger, registry: PrometheusCollectorRegistry())
         try await app.test(.router) { client in
             #expect(try await readiness(client).0 == .ok)
 
@@ -100,7 +100,7 @@ struct ReadinessTests {
         // Port 9 (discard) on loopback: nothing listens there.
         let env = TestEnvironment.serviceEnvironment(overrides: ["KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:9"])
         let configuration = try ServiceConfiguration(environment: env, service: descriptor(schema: schema))
-        let app = try ServiceApplication.make(descriptor(schema: schema), configuration: configuration, logger: TestEnvironment.logger, registry: PrometheusCollectorRegistry())
+        let app = try await ServiceApplication.make(descriptor(schema: schema), configuration: configuration, logger: TestEnvironment.logger, registry: PrometheusCollectorRegistry())
         try await app.test(.router) { client in
             let (status, report) = try await readiness(client)
             #expect(status == .serviceUnavailable)

@@ -30,6 +30,12 @@ PG_DATA="$STATE_DIR/postgres"
 PG_SOCKET_DIR="$STATE_DIR/run"
 PG_LOG="$STATE_DIR/postgres.log"
 
+# The local identity provider's keys (deploy/local/setup makes them): services verify people's tokens
+# with the public JWKS; `<service> token issue` signs with the private key.
+IDENTITY_DIR="$STATE_DIR/identity"
+export AUTH_JWKS_FILE="${AUTH_JWKS_FILE:-$IDENTITY_DIR/jwks.json}"
+export AUTH_SIGNING_KEY_FILE="${AUTH_SIGNING_KEY_FILE:-$IDENTITY_DIR/signing-key.jwk}"
+
 # The broker, on loopback only.
 BROKER_PORT="${BROKER_PORT:-19092}"
 export KAFKA_BOOTSTRAP_SERVERS="${KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:$BROKER_PORT}"

@@ -6,17 +6,19 @@ import Logging
 import PostgresNIO
 import ServiceRuntime
 
-/// `GET /v1/pupils/{upn}/attendance`: a pupil's figures, flags, penalty window and last signals. A school
-/// token sees its own pupils only (another school's pupil is 404, as if unknown); an LA token sees all.
+/// `GET /v1/pupils/{upn}/attendance`: a pupil's figures, flags, penalty window and last signals. A school's
+/// lead sees its own pupils only, an LA officer their schools', a social worker their allocated pupils;
+/// any other pupil is 404, as if unknown, and the refusal is in the access audit.
 struct PupilRoutes: Sendable {
-    let authenticator: BearerTokenAuthenticator
     let postgres: PostgresClient
     let settings: DetectorSettings
     let logger: Logger
 
-    func add(to router: Router<BasicRequestContext>) {
-        router.get("/v1/pupils/:upn/attendance") { request, context in
-            try await attendance(request, upn: context.parameters.get("upn") ?? "")
+    static let roles: Set<Role> = RequestScope.schoolRoles.union([.socialWorker, .virtualSchool])
+
+    func add(to api: RouterGroup<ServiceRequestContext>) {
+        api.group().add(middleware: RequireRoles(Self.roles)).get("/v1/pupils/:upn/attendance") { request, context in
+            try await attendance(upn: context.parameters.get("upn") ?? "", context: context)
         }
     }
 
@@ -47,17 +49,18 @@ struct PupilRoutes: Sendable {
         var signals: [AttendanceSignal]
     }
 
-    func attendance(_ request: Request, upn: String) async throws -> Response {
-        guard let principal = try await authenticator.principal(authorization: request.headers[.authorization]) else {
-            return try JSONResponse.error(.unauthorized, "a valid bearer token is required")
-        }
+    func attendance(upn: String, context: ServiceRequestContext) async throws -> Response {
+        let caller = try context.caller()
         guard (try? UPN(parsing: upn)) != nil else {
             return try JSONResponse.error(.badRequest, "upn \(upn.prefix(20)): not a valid UPN (13 characters with a check letter)")
         }
-        let visible = try await PupilStateStore.schools(of: upn, on: postgres, logger: logger).filter(principal.mayAccess(school:))
+        let schools = try await PupilStateStore.schools(of: upn, on: postgres, logger: logger)
+        let visible = schools.filter { caller.maySee(pupil: upn, atSchool: $0) }
         guard let school = visible.first, let pupil = try await PupilStateStore.load(school: school, upn: upn, on: postgres, logger: logger) else {
+            if !schools.isEmpty { context.access.refused("the pupil's school is outside the caller's scope") }
             return try JSONResponse.error(.notFound, "no attendance for this pupil at a school you can see")
         }
+        context.access.school(school)
         let figures = pupil.figures
         let window = SignalRules(settings: settings).penaltyWindow(pupil, endingAt: pupil.history.latest?.session.date ?? SchoolDate(dayNumber: 0))
         let body = Attendance(
@@ -70,7 +73,7 @@ struct PupilRoutes: Sendable {
             penaltyWindow: .init(unauthorisedSessionsInWindow: window.sessions.count, windowStart: pupil.history.latest == nil ? nil : window.start.iso,
                                  windowEnd: pupil.history.latest == nil ? nil : window.end.iso, schoolWeeks: settings.penaltyWindowWeeks,
                                  threshold: settings.penaltySessions),
-            signals: try await lastSignals(school: school, upn: upn))
+            signals: try await lastSignals(school: school, upn: upn).map { $0.shown(to: caller) })
         return try JSONResponse.make(.ok, body)
     }
 

@@ -2,30 +2,33 @@ import Foundation
 import Hummingbird
 import ServiceRuntime
 
-/// What a read asks for: one school's data (that school's token or an LA token) or the whole LA's
-/// (LA tokens only). Every API route of the detector checks its scope with `refusal(_:)` first.
-enum RequestScope: Sendable {
-    case school(String)
-    case localAuthority
+/// Whose data a read covers: one school (`/v1/schools/{urn}/...`) or the schools the caller sees
+/// (`/v1/...`: every school for an LA manager, the assigned schools for an LA officer).
+struct RequestScope: Sendable {
+    /// Nil: every school.
+    let schools: [String]?
+    let description: String
 
-    var schoolURN: String? {
-        if case .school(let urn) = self { return urn }
-        return nil
+    /// The roles that read a school's data, and those that read across the LA.
+    static let schoolRoles: Set<Role> = [.laOfficer, .laManager, .schoolLead]
+    static let localAuthorityRoles: Set<Role> = [.laOfficer, .laManager]
+
+    /// One school, when the caller sees it; otherwise 404, as if there were no such school, and the
+    /// refusal is noted for the access audit.
+    static func school(_ context: ServiceRequestContext) throws -> RequestScope {
+        let urn = context.parameters.get("urn") ?? ""
+        guard try context.caller().maySee(school: urn) else {
+            context.access.refused("school \(urn) is outside the caller's schools")
+            throw RequestRefused(.notFound, "no school \(urn) among the schools you can see")
+        }
+        return RequestScope(schools: [urn], description: "school \(urn)")
     }
 
-    var description: String { schoolURN.map { "school \($0)" } ?? "local authority" }
-
-    /// The error answer when the request's token may not read this scope; nil when it may.
-    func refusal(_ request: Request, authenticator: BearerTokenAuthenticator) async throws -> Response? {
-        guard let principal = try await authenticator.principal(authorization: request.headers[.authorization]) else {
-            return try JSONResponse.error(.unauthorized, "a valid bearer token is required")
-        }
-        switch self {
-        case .school(let urn):
-            return principal.mayAccess(school: urn) ? nil : try JSONResponse.error(.forbidden, "this token may not read school \(urn)")
-        case .localAuthority:
-            return principal == .localAuthority ? nil : try JSONResponse.error(.forbidden, "the whole LA's data needs an LA token")
-        }
+    /// What the caller sees across the LA.
+    static func localAuthority(_ context: ServiceRequestContext) throws -> RequestScope {
+        guard let visible = try context.caller().visibleSchools else { return RequestScope(schools: nil, description: "local authority") }
+        let list = visible.sorted()
+        return RequestScope(schools: list, description: list.isEmpty ? "no schools" : "schools " + list.joined(separator: ", "))
     }
 }
 

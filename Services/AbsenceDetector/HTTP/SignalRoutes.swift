@@ -6,21 +6,20 @@ import Logging
 import PostgresNIO
 import ServiceRuntime
 
-/// `GET /v1/schools/{urn}/signals` (that school's token or an LA token) and `GET /v1/signals` (LA tokens
-/// only): the signals raised, optionally about one session date (`date=2026-07-17`) and of one kind
+/// `GET /v1/schools/{urn}/signals` (LA officers, LA managers, the school's lead) and `GET /v1/signals`
+/// (LA officers: their schools; LA managers: the LA): the signals raised, optionally about one session date (`date=2026-07-17`) and of one kind
 /// (`kind=first_day_absence`), oldest first, with the total and the counts by kind. `limit` (default 50,
 /// 0 to 1,000; 0 answers only the counts).
 struct SignalRoutes: Sendable {
-    let authenticator: BearerTokenAuthenticator
     let postgres: PostgresClient
     let logger: Logger
 
-    func add(to router: Router<BasicRequestContext>) {
-        router.get("/v1/schools/:urn/signals") { request, context in
-            try await answer(request, scope: .school(context.parameters.get("urn") ?? ""))
+    func add(to api: RouterGroup<ServiceRequestContext>) {
+        api.group().add(middleware: RequireRoles(RequestScope.schoolRoles)).get("/v1/schools/:urn/signals") { request, context in
+            try await answer(request, scope: .school(context), context: context)
         }
-        router.get("/v1/signals") { request, _ in
-            try await answer(request, scope: .localAuthority)
+        api.group().add(middleware: RequireRoles(RequestScope.localAuthorityRoles)).get("/v1/signals") { request, context in
+            try await answer(request, scope: .localAuthority(context), context: context)
         }
     }
 
@@ -35,8 +34,8 @@ struct SignalRoutes: Sendable {
         var signals: [AttendanceSignal]
     }
 
-    func answer(_ request: Request, scope: RequestScope) async throws -> Response {
-        if let refusal = try await scope.refusal(request, authenticator: authenticator) { return refusal }
+    func answer(_ request: Request, scope: RequestScope, context: ServiceRequestContext) async throws -> Response {
+        let caller = try context.caller()
         var date: SchoolDate?
         if let text = request.uri.queryParameters.get("date") {
             guard let parsed = SchoolDate(iso: text) else { return try JSONResponse.error(.badRequest, "date: expected a date written 2026-07-17") }
@@ -53,10 +52,10 @@ struct SignalRoutes: Sendable {
         do { limit = try ListQuery.limit(request, default: 50, range: 0...1_000) } catch {
             return try JSONResponse.error(.badRequest, error.message)
         }
-        let school = scope.schoolURN, day = date?.iso
+        let schools = scope.schools, day = date?.iso
         let counts = try await postgres.query("""
             SELECT kind, count(*) FROM signals
-            WHERE (\(school)::text IS NULL OR school_urn = \(school)) AND (\(day)::date IS NULL OR session_date = \(day)::date)
+            WHERE (\(schools)::text[] IS NULL OR school_urn = ANY(\(schools)::text[])) AND (\(day)::date IS NULL OR session_date = \(day)::date)
             GROUP BY kind
             """, logger: logger)
         var byKind: [String: Int] = [:]
@@ -65,15 +64,26 @@ struct SignalRoutes: Sendable {
         if limit > 0 {
             let rows = try await postgres.query("""
                 SELECT payload FROM signals
-                WHERE (\(school)::text IS NULL OR school_urn = \(school)) AND (\(day)::date IS NULL OR session_date = \(day)::date)
+                WHERE (\(schools)::text[] IS NULL OR school_urn = ANY(\(schools)::text[])) AND (\(day)::date IS NULL OR session_date = \(day)::date)
                   AND (\(kind?.rawValue)::text IS NULL OR kind = \(kind?.rawValue))
                 ORDER BY created_at, event_id LIMIT \(limit)
                 """, logger: logger)
             for try await payload in rows.decode(String.self) {
-                signals.append(try EventCodec.decode(AttendanceSignal.self, from: Array(payload.utf8)).data)
+                signals.append(try EventCodec.decode(AttendanceSignal.self, from: Array(payload.utf8)).data.shown(to: caller))
             }
         }
+        context.access.pupils(signals.map(\.upn))
         let total = kind.map { byKind[$0.rawValue] ?? 0 } ?? byKind.values.reduce(0, +)
         return try JSONResponse.make(.ok, Listing(scope: scope.description, date: day, kind: kind?.rawValue, total: total, byKind: byKind, signals: signals))
+    }
+}
+
+extension AttendanceSignal {
+    /// The signal as this caller may read it: siblings they may not see are left out.
+    func shown(to caller: Identity) -> AttendanceSignal {
+        guard let siblings else { return self }
+        var shown = self
+        shown.siblings = siblings.filter { caller.maySee(pupil: $0.upn, atSchool: $0.schoolUrn) }
+        return shown
     }
 }

@@ -5,29 +5,27 @@ import Logging
 import PostgresNIO
 import ServiceRuntime
 
-/// `GET /v1/schools/{urn}/summary` (that school's token or an LA token) and `GET /v1/summary` (LA tokens
-/// only): attendance, persistent and severe absence, overall, by year group and by cohort, beside the
+/// `GET /v1/schools/{urn}/summary` (LA officers, LA managers, the school's lead) and `GET /v1/summary`
+/// (LA officers: their schools; LA managers: the LA): attendance, persistent and severe absence, overall, by year group and by cohort, beside the
 /// national figures. Pupils are judged on their academic year to date once they have the minimum sessions.
 /// The year is the latest with marks, or `?academicYear=2025/26`.
 struct SummaryRoutes: Sendable {
-    let authenticator: BearerTokenAuthenticator
     let postgres: PostgresClient
     let settings: DetectorSettings
     let logger: Logger
 
-    func add(to router: Router<BasicRequestContext>) {
-        router.get("/v1/schools/:urn/summary") { request, context in
-            try await answer(request, scope: .school(context.parameters.get("urn") ?? ""))
+    func add(to api: RouterGroup<ServiceRequestContext>) {
+        api.group().add(middleware: RequireRoles(RequestScope.schoolRoles)).get("/v1/schools/:urn/summary") { request, context in
+            try await answer(request, scope: .school(context))
         }
-        router.get("/v1/summary") { request, _ in
-            try await answer(request, scope: .localAuthority)
+        api.group().add(middleware: RequireRoles(RequestScope.localAuthorityRoles)).get("/v1/summary") { request, context in
+            try await answer(request, scope: .localAuthority(context))
         }
     }
 
     func answer(_ request: Request, scope: RequestScope) async throws -> Response {
-        if let refusal = try await scope.refusal(request, authenticator: authenticator) { return refusal }
         do {
-            return try JSONResponse.make(.ok, try await summary(school: scope.schoolURN, year: try ListQuery.academicYear(request)))
+            return try JSONResponse.make(.ok, try await summary(scope, year: try ListQuery.academicYear(request)))
         } catch let problem as ListQuery.Problem {
             return try JSONResponse.error(.badRequest, problem.message)
         }
@@ -75,16 +73,17 @@ struct SummaryRoutes: Sendable {
         ("childLookedAfter", "child_looked_after"), ("hasSocialWorker", "has_social_worker"),
     ]
 
-    func summary(school: String?, year requested: Int?) async throws -> Summary {
+    func summary(_ scope: RequestScope, year requested: Int?) async throws -> Summary {
+        let schools = scope.schools
         let minimum = settings.thresholds.minimumPossibleSessions
-        let year = if let requested { requested } else { try await PupilStateStore.latestAcademicYear(school: school, on: postgres, logger: logger) }
+        let year = if let requested { requested } else { try await PupilStateStore.latestAcademicYear(schools: schools, on: postgres, logger: logger) }
         let cohortColumns = Self.cohorts.map { "coalesce(p.\($0.1), false)" }.joined(separator: ", ")
         // One pass: per pupil of the latest academic year, the figures and the groups it falls in.
         let rows = try await postgres.query("""
             SELECT coalesce(p.year_group, 'unknown'), \(unescaped: cohortColumns),
                    s.possible_sessions, s.present + s.approved_educational_activity, s.authorised_absence, s.unauthorised_absence, s.persistent_absence, s.severe_absence
             FROM pupil_state s LEFT JOIN pupil_profiles p USING (school_urn, upn)
-            WHERE s.academic_year = \(year ?? 0) AND (\(school)::text IS NULL OR s.school_urn = \(school))
+            WHERE s.academic_year = \(year ?? 0) AND (\(schools)::text[] IS NULL OR s.school_urn = ANY(\(schools)::text[]))
             """, logger: logger)
         var overall = Accumulator(), byYear: [String: Accumulator] = [:], byCohort: [String: Accumulator] = [:]
         for try await (yearGroup, sen, ehc, fsm, cla, social, possible, attended, authorised, unauthorised, persistent, severe)
@@ -98,7 +97,7 @@ struct SummaryRoutes: Sendable {
             }
         }
         return Summary(
-            scope: school.map { "school \($0)" } ?? "local authority", academicYear: year.map(ListQuery.yearName),
+            scope: scope.description, academicYear: year.map(ListQuery.yearName),
             minimumPossibleSessions: minimum, overall: overall.rates, byYearGroup: byYear.mapValues(\.rates), byCohort: byCohort.mapValues(\.rates))
     }
 

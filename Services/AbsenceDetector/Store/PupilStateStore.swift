@@ -37,9 +37,9 @@ enum PupilStateStore {
     }
 
     /// The latest academic year (its first calendar year) with marks, for one school or the whole LA.
-    static func latestAcademicYear(school: String?, on client: PostgresClient, logger: Logger) async throws -> Int? {
+    static func latestAcademicYear(schools: [String]?, on client: PostgresClient, logger: Logger) async throws -> Int? {
         let rows = try await client.query(
-            "SELECT max(academic_year) FROM pupil_state WHERE \(school)::text IS NULL OR school_urn = \(school)", logger: logger)
+            "SELECT max(academic_year) FROM pupil_state WHERE \(schools)::text[] IS NULL OR school_urn = ANY(\(schools)::text[])", logger: logger)
         for try await year in rows.decode(Int?.self) { return year }
         return nil
     }

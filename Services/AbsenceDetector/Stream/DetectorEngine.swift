@@ -88,11 +88,14 @@ struct DetectorEngine {
         }
         guard !together.isEmpty, let year = pupil.currentYear else { return [] }
         let evidence = Evidence(pupil: pupil, year: year, latest: session)
-        let names = together.map { "\($0.0.upn) at school \($0.0.school)" }.joined(separator: ", ")
-        let marks = (absences(of: pupil) + together.flatMap(\.1)).sorted { $0.ordinal < $1.ordinal }.map(Evidence.mark)
-        return [evidence.signal(.pattern, asOf: Session(date: session.date, half: .am),
-                                reason: "absent on \(session.date.iso) together with siblings: \(names)",
-                                window: (session.date, session.date), sessions: marks)]
+        let siblingsShown = together.map { key, missed in
+            AttendanceSignal.Sibling(upn: key.upn, schoolUrn: key.school, sessions: missed.map(Evidence.mark))
+        }
+        var signal = evidence.signal(.pattern, asOf: Session(date: session.date, half: .am),
+                                     reason: "absent on \(session.date.iso) together with \(together.count) \(together.count == 1 ? "sibling" : "siblings")",
+                                     window: (session.date, session.date), sessions: absences(of: pupil).map(Evidence.mark))
+        signal.siblings = siblingsShown
+        return [signal]
     }
 
     mutating func takeChanged() -> [PupilState] {

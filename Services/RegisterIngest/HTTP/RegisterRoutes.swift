@@ -11,7 +11,6 @@ import Storage
 /// whole with every error found (422); a request with any refused register stores nothing, so the
 /// feed can resend it once corrected. Resending what is stored changes nothing.
 struct RegisterRoutes: Sendable {
-    let authenticator: BearerTokenAuthenticator
     let postgres: PostgresClient
     let logger: Logger
     let maximumBodyBytes: Int
@@ -34,11 +33,13 @@ struct RegisterRoutes: Sendable {
         var errors: [FieldError]
     }
 
-    func add(to router: Router<BasicRequestContext>) {
-        router.post("/v1/registers") { request, context in
+    /// Registers come from MIS connectors only (a school's connector: that school; the LA's: every school).
+    func add(to api: RouterGroup<ServiceRequestContext>) {
+        let connectors = api.group().add(middleware: RequireRoles(.misConnector))
+        connectors.post("/v1/registers") { request, context in
             try await submit(request, context: context)
         }
-        router.patch("/v1/registers/:school/:date/:session/marks/:upn") { request, context in
+        connectors.patch("/v1/registers/:school/:date/:session/marks/:upn") { request, context in
             try await amend(request, context: context)
         }
     }
@@ -50,10 +51,8 @@ struct RegisterRoutes: Sendable {
 
     /// `PATCH /v1/registers/{schoolUrn}/{date}/{session}/marks/{upn}` with `{"code": "I"}`: amends one
     /// stored mark (404 when there is none to amend).
-    func amend(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        guard let principal = try await authenticator.principal(authorization: request.headers[.authorization]) else {
-            return try json(.unauthorized, Refused(error: "a valid bearer token is required", errors: []), context: context)
-        }
+    func amend(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let caller = try context.caller()
         var request = request
         let body = try await request.collectBody(upTo: 64 * 1024, setting: nil)
         let change: MarkChange
@@ -82,9 +81,10 @@ struct RegisterRoutes: Sendable {
             }
             return try json(.unprocessableContent, Refused(error: "the change was refused", errors: errors), context: context)
         }
-        guard principal.mayAccess(school: register.school.value) else {
+        guard caller.maySee(school: register.school.value) else {
             return try json(.forbidden, Refused(error: "this token may not amend registers for school \(register.school.value)", errors: []), context: context)
         }
+        context.access.pupils(register.marks.map(\.upn.value))
         let logger = self.logger
         let counts = try await postgres.withTransaction(logger: logger) { connection in
             try await RegisterStore.amend(register, on: connection, logger: logger)
@@ -96,10 +96,8 @@ struct RegisterRoutes: Sendable {
         return try json(.ok, Accepted(registers: 1, accepted: counts.accepted, unchanged: counts.unchanged, amended: counts.amended), context: context)
     }
 
-    func submit(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        guard let principal = try await authenticator.principal(authorization: request.headers[.authorization]) else {
-            return try json(.unauthorized, Refused(error: "a valid bearer token is required", errors: []), context: context)
-        }
+    func submit(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let caller = try context.caller()
         var request = request
         let body = try await request.collectBody(upTo: maximumBodyBytes, setting: "INGEST_MAX_BODY_BYTES")
         let documents: [RegisterDocument]
@@ -134,9 +132,11 @@ struct RegisterRoutes: Sendable {
         guard errors.isEmpty else {
             return try json(.unprocessableContent, Refused(error: "the request was refused; nothing was stored", errors: errors), context: context)
         }
-        if let other = registers.first(where: { !principal.mayAccess(school: $0.school.value) }) {
+        if let other = registers.first(where: { !caller.maySee(school: $0.school.value) }) {
             return try json(.forbidden, Refused(error: "this token may not submit registers for school \(other.school.value)", errors: []), context: context)
         }
+        context.access.pupils(registers.flatMap { $0.marks.map(\.upn.value) })
+        if let school = registers.first?.school.value, registers.allSatisfy({ $0.school.value == school }) { context.access.school(school) }
 
         let logger = self.logger
         let (counts, unknown) = try await postgres.withTransaction(logger: logger) { connection in
@@ -155,12 +155,12 @@ struct RegisterRoutes: Sendable {
                                       unknownPupils: unknown.sorted()), context: context)
     }
 
-    func json(_ status: HTTPResponse.Status, _ value: some ResponseEncodable, context: BasicRequestContext) throws -> Response {
+    func json(_ status: HTTPResponse.Status, _ value: some ResponseEncodable, context: ServiceRequestContext) throws -> Response {
         try JSONResponse.make(status, value)
     }
 
     /// 400: the body is not JSON at all (a well-formed document that breaks the rules is 422).
-    func notJSON(context: BasicRequestContext) throws -> Response {
+    func notJSON(context: ServiceRequestContext) throws -> Response {
         try json(.badRequest, Refused(error: "the body is not JSON; nothing was stored",
                                       errors: [FieldError(location: "body", value: nil, reason: "malformed JSON")]), context: context)
     }

@@ -11,23 +11,21 @@ import PostgresNIO
 struct RosterRoutes: Sendable {
     let registers: RegisterRoutes
 
-    func add(to router: Router<BasicRequestContext>) {
-        router.put("/v1/schools/:urn/pupils") { request, context in
+    func add(to api: RouterGroup<ServiceRequestContext>) {
+        api.group().add(middleware: RequireRoles(.misConnector)).put("/v1/schools/:urn/pupils") { request, context in
             try await replace(request, context: context)
         }
     }
 
-    func replace(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        guard let principal = try await registers.authenticator.principal(authorization: request.headers[.authorization]) else {
-            return try registers.json(.unauthorized, RegisterRoutes.Refused(error: "a valid bearer token is required", errors: []), context: context)
-        }
+    func replace(_ request: Request, context: ServiceRequestContext) async throws -> Response {
+        let caller = try context.caller()
         let rawSchool = context.parameters.get("urn") ?? ""
         let school: URN
         do { school = try URN(parsing: rawSchool) } catch {
             return try registers.json(.unprocessableContent, RegisterRoutes.Refused(
                 error: "the roster was refused; nothing was stored", errors: [FieldError(location: "path.urn", value: rawSchool, reason: error.description)]), context: context)
         }
-        guard principal.mayAccess(school: school.value) else {
+        guard caller.maySee(school: school.value) else {
             return try registers.json(.forbidden, RegisterRoutes.Refused(error: "this token may not send the roster of school \(school.value)", errors: []), context: context)
         }
         var request = request
@@ -45,6 +43,7 @@ struct RosterRoutes: Sendable {
         } catch let rejected as RegisterRejected {
             return try registers.json(.unprocessableContent, RegisterRoutes.Refused(error: "the roster was refused; nothing was stored", errors: rejected.errors), context: context)
         }
+        context.access.pupils(entries.map(\.profile.upn))
         let logger = registers.logger
         let counts = try await registers.postgres.withTransaction(logger: logger) { connection in
             try await RosterStore.store(entries, school: school, on: connection, logger: logger)

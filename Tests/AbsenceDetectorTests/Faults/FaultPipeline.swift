@@ -35,7 +35,8 @@ struct FaultPipeline {
         let topics = TopicCatalogue.allTopics.map { ($0.name, $0.name == TopicCatalogue.attendanceMarks.name ? marksPartitions : 1) }
         broker = try await TestBroker(port: TestEnvironment.freePort(), topics: topics, logger: TestEnvironment.logger)
         term = GeneratedTerm(seed: seed, schools: 4, pupilsPerSchool: 40, schoolDays: 20)
-        base = TestEnvironment.serviceEnvironment(overrides: ["KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:\(broker.port)"]).merging(extra) { $1 }
+        base = TestEnvironment.serviceEnvironment(overrides: ["KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:\(broker.port)"])
+            .merging(try await TestIdentity.environment()) { $1 }.merging(extra) { $1 }
         for _ in 0..<ingests { self.ingests.append(try launchIngest(port: TestEnvironment.freePort())) }
         for _ in 0..<detectors { self.detectors.append(try launchDetector(schema: detectorSchema, port: TestEnvironment.freePort())) }
         for service in self.ingests + self.detectors {
@@ -52,7 +53,7 @@ struct FaultPipeline {
 
     func launchDetector(schema: String, port: Int) throws -> Running {
         let (process, log) = try ServiceBinary.launchLogged("absence-detector", environment: base.merging([
-            "POSTGRES_SCHEMA": schema, "HTTP_PORT": "\(port)", "DETECTOR_LA_TOKEN": Self.token,
+            "POSTGRES_SCHEMA": schema, "HTTP_PORT": "\(port)",
             "DETECTOR_CONSUMER_GROUP": "\(schema)-group"]) { $1 })
         return Running(process: process, port: port, log: log)
     }

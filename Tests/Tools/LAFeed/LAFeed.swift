@@ -7,7 +7,7 @@ import SyntheticLA
 /// Sends a generated local authority to register-ingest exactly as MIS connectors would: each school's
 /// roster (`PUT /v1/schools/{urn}/pupils`), then day by day the registers taken at registration, those
 /// sent late, and the amendments (`POST /v1/registers`), with the LA connector token. Prints progress,
-/// and with an LA token for the detector (`DETECTOR_LA_TOKEN`) the signals so far and, once the detector
+/// and with an LA manager's token for the detector (`DETECTOR_LA_TOKEN`) the signals so far and, once the detector
 /// has caught up, the LA's summary (``LASummary``).
 ///
 ///     la-feed [--seed N] [--schools N] [--pupils N] [--year] [--days N] [--summary-only] [--pace fast|day] [--day-seconds S]
@@ -49,7 +49,7 @@ struct LAFeed {
             + "(\(calendar.schoolDays.first!.iso) to \(calendar.schoolDays.last!.iso)), seed \(options.seed), pace \(options.pace.rawValue)"
             + (options.pace == .day ? " (a school day in \(options.daySeconds) s)" : ""))
         if options.summaryOnly {
-            guard let detector else { throw FeedOptions.Problem(message: "--summary-only needs DETECTOR_LA_TOKEN, an LA token of absence-detector") }
+            guard let detector else { throw FeedOptions.Problem(message: "--summary-only needs DETECTOR_LA_TOKEN, an LA manager's signed token (absence-detector token issue --role la_manager)") }
             let summary = LASummary(la: la, calendar: calendar, expected: try ExpectedFigures(term: term), detector: detector)
             try await summary.waitForDetector(seconds: options.waitSeconds)
             return try await summary.print()
@@ -73,7 +73,7 @@ struct LAFeed {
         let registers = term.days.reduce(0) { $0 + $1.all.count }
         say("sent \(marks.grouped) marks in \(registers.grouped) registers in \(Int((ContinuousClock.now - start).seconds)) s")
         guard let detector else {
-            say("set DETECTOR_LA_TOKEN (an LA token of absence-detector) for the signals and the LA's summary")
+            say("set DETECTOR_LA_TOKEN, an LA manager's signed token (absence-detector token issue --role la_manager), for the signals and the LA's summary")
             return true
         }
         let expected = try ExpectedFigures(term: term)
