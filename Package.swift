@@ -252,12 +252,14 @@ let package = Package(
         .testTarget(
             name: "AbsenceDetectorTests",
             dependencies: [
-                "AbsenceDetector", "RegisterIngest", "AttendanceDomain", "Events", "Messaging", "ServiceRuntime", "Storage", "SyntheticLA", "TestSupport",
+                "AbsenceDetector", "RegisterIngest", "PathwayCoordinator", "NotificationService", "MeetingScheduler",
+                "AttendanceDomain", "Events", "Messaging", "ServiceRuntime", "Storage", "SyntheticLA", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],

@@ -54,9 +54,8 @@ extension AbsenceDetector {
     static func personalData(families: FamilyIndex) -> PersonalData {
         PersonalData(tables: [
             .init("pupil_state", where: "upn = $1"),
-            .init("signals", where: "upn = $1 OR position($1::text in payload) > 0"),
+            .init("signals", where: "upn = $1"),
             .init("pupil_profiles", where: "upn = $1"),
-            PersonalData.outbox,
         ]) { upn, connection, logger in
             let rows = try await connection.query("DELETE FROM pupil_profiles WHERE upn = \(upn) RETURNING school_urn", logger: logger)
             var schools: [String] = []

@@ -51,7 +51,6 @@ extension RegisterIngest {
     static let personalData = PersonalData(tables: [
         .init("pupils", where: "upn = $1"),
         .init("marks", where: "upn = $1"),
-        PersonalData.outbox,
     ]) { upn, connection, logger in
         let roster = try await PersonalData.execute("DELETE FROM pupils WHERE upn = $1", upn: upn, on: connection, logger: logger)
         // Roster events (profiles and contacts) list many pupils under `data.pupils`: drop this one's entry.

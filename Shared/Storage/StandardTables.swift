@@ -69,8 +69,8 @@ public enum StandardTables {
 
     /// Identity and the access audit, for every service (after ``fencedOffsetsAndParking(version:)``):
     /// connector tokens gain a label, an expiry and revocation; signed tokens can be revoked by id; and
-    /// `access_audit` records every read and write of a child's data. Audit rows cannot be updated (a
-    /// trigger refuses it); only the retention housekeeping deletes them.
+    /// `access_audit` records every read and write of a child's data. Audit rows cannot be updated or
+    /// truncated (triggers refuse it); only the retention housekeeping deletes them.
     public static func identityAndAudit(version: Int) -> Migration {
         Migration(version: version, name: "identity and access audit", statements: [
             """
@@ -83,9 +83,10 @@ public enum StandardTables {
             )
             """,
             "ALTER TABLE access_tokens ADD COLUMN label text, ADD COLUMN expires_at timestamptz, ADD COLUMN revoked_at timestamptz",
-            "UPDATE access_tokens SET label = 'token-' || left(token_sha256, 8)",
+            // Tokens made before labels and expiry: named by their hash, valid for a year from now.
+            "UPDATE access_tokens SET label = 'token-' || left(token_sha256, 8), expires_at = now() + interval '365 days'",
             "ALTER TABLE access_tokens ALTER COLUMN label SET NOT NULL",
-            "CREATE INDEX access_tokens_by_label ON access_tokens (label)",
+            "CREATE UNIQUE INDEX access_tokens_live_label ON access_tokens (label) WHERE revoked_at IS NULL",
             """
             CREATE TABLE revoked_tokens (
                 token_id text PRIMARY KEY,
@@ -119,6 +120,18 @@ public enum StandardTables {
             END $$
             """,
             "CREATE TRIGGER access_audit_append_only BEFORE UPDATE ON access_audit FOR EACH ROW EXECUTE FUNCTION access_audit_refuse_update()",
+            // Deleting is the retention housekeeping's alone: it says so for its transaction (SET LOCAL).
+            """
+            CREATE FUNCTION access_audit_refuse_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF coalesce(current_setting('attendance.audit_retention', true), '') <> 'on' THEN
+                    RAISE EXCEPTION 'access_audit rows are deleted only by the retention housekeeping';
+                END IF;
+                RETURN NULL;
+            END $$
+            """,
+            "CREATE TRIGGER access_audit_retention_only BEFORE DELETE ON access_audit FOR EACH STATEMENT EXECUTE FUNCTION access_audit_refuse_delete()",
+            "CREATE TRIGGER access_audit_no_truncate BEFORE TRUNCATE ON access_audit FOR EACH STATEMENT EXECUTE FUNCTION access_audit_refuse_update()",
         ])
     }
 }

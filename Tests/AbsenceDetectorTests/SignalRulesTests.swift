@@ -2,6 +2,7 @@
 import AttendanceDomain
 import Events
 import Logging
+import ServiceRuntime
 import SyntheticLA
 import Testing
 
@@ -212,7 +213,7 @@ struct EngineTermTests {
         #expect(together.count == 1)
         #expect(together.first?.upn == younger.upn)
         // The sibling is named in `siblings` (each reader sees only those they may), never in the reason.
-        #expect(together.first?.reason == "absent on 2026-09-08 together with 1 sibling")
+        #expect(together.first?.reason == "absent on 2026-09-08 together with siblings")
         #expect(together.first?.sessions.map(\.code) == ["N"])
         #expect(together.first?.siblings == [AttendanceSignal.Sibling(upn: older.upn, schoolUrn: older.school,
                                                                        sessions: [.init(date: day, session: "AM", code: "I")])])
@@ -220,6 +221,28 @@ struct EngineTermTests {
         _ = engine.apply(school: older.school, date: "2026-09-09", session: "AM", marks: [(older.upn, "/")], partition: 0, logger: logger)
         #expect(engine.apply(school: younger.school, date: "2026-09-09", session: "AM", marks: [(younger.upn, "N")], partition: 1, logger: logger)
             .filter { $0.kind == .pattern }.isEmpty)
+    }
+
+    @Test func aPatternStoredBeforeSiblingsHadTheirOwnFieldIsShownWithoutThemToAnyoneButTheWholeLA() {
+        let legacy = AttendanceSignal(kind: .pattern, schoolUrn: "100002", upn: "A801200006002", academicYear: "2026/27", asOf: "2026-09-08 AM",
+                                      reason: "absent on 2026-09-08 together with siblings: B801200005001 at school 100001",
+                                      figures: .init(possibleSessions: 2, present: 1, approvedEducationalActivity: 0, authorisedAbsence: 0,
+                                                     unauthorisedAbsence: 1, notCounted: 0, attendanceRate: 50),
+                                      sessions: [.init(date: "2026-09-08", session: "AM", code: "N"), .init(date: "2026-09-08", session: "AM", code: "I")])
+        let lead = Identity(subject: "lead", roles: [.schoolLead], schools: .only(["100002"]), tokenID: "t1")
+        let manager = Identity(subject: "manager", roles: [.laManager], schools: .only([]), tokenID: "t2")
+        let shown = legacy.shown(to: lead, access: AccessNote())
+        #expect(shown.reason == "absent on 2026-09-08 together with siblings" && shown.sessions.isEmpty)
+        #expect(legacy.shown(to: manager, access: AccessNote()) == legacy)
+        // A current one: the lead sees no sibling of school 100001; the access note lists only what was shown.
+        var current = legacy
+        current.reason = "absent on 2026-09-08 together with siblings"
+        current.siblings = [.init(upn: "B801200005001", schoolUrn: "100001", sessions: [.init(date: "2026-09-08", session: "AM", code: "I")])]
+        let note = AccessNote()
+        #expect(current.shown(to: lead, access: note).siblings == [])
+        #expect(note.current.pupils.isEmpty)
+        #expect(current.shown(to: manager, access: note).siblings == current.siblings)
+        #expect(note.current.pupils == ["B801200005001"])
     }
 
     /// Every (school, session, pupil, code) of a generated term, in date order.

@@ -73,7 +73,7 @@ struct PupilRoutes: Sendable {
             penaltyWindow: .init(unauthorisedSessionsInWindow: window.sessions.count, windowStart: pupil.history.latest == nil ? nil : window.start.iso,
                                  windowEnd: pupil.history.latest == nil ? nil : window.end.iso, schoolWeeks: settings.penaltyWindowWeeks,
                                  threshold: settings.penaltySessions),
-            signals: try await lastSignals(school: school, upn: upn).map { $0.shown(to: caller) })
+            signals: try await lastSignals(school: school, upn: upn).map { $0.shown(to: caller, access: context.access) })
         return try JSONResponse.make(.ok, body)
     }
 

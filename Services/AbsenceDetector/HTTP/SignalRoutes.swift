@@ -69,7 +69,7 @@ struct SignalRoutes: Sendable {
                 ORDER BY created_at, event_id LIMIT \(limit)
                 """, logger: logger)
             for try await payload in rows.decode(String.self) {
-                signals.append(try EventCodec.decode(AttendanceSignal.self, from: Array(payload.utf8)).data.shown(to: caller))
+                signals.append(try EventCodec.decode(AttendanceSignal.self, from: Array(payload.utf8)).data.shown(to: caller, access: context.access))
             }
         }
         context.access.pupils(signals.map(\.upn))
@@ -79,11 +79,22 @@ struct SignalRoutes: Sendable {
 }
 
 extension AttendanceSignal {
-    /// The signal as this caller may read it: siblings they may not see are left out.
-    func shown(to caller: Identity) -> AttendanceSignal {
-        guard let siblings else { return self }
+    /// The signal as this caller may read it: siblings they may not see are left out, and noted as read
+    /// in the access audit when shown.
+    func shown(to caller: Identity, access: AccessNote) -> AttendanceSignal {
+        guard kind == .pattern else { return self }
         var shown = self
+        guard let siblings else {
+            // Stored before siblings had a field of their own, the reason named them and `sessions` held their
+            // marks: only a reader who sees the whole LA reads that.
+            if !caller.seesWholeLA {
+                shown.reason = "absent on \(asOf.prefix(10)) together with siblings"
+                shown.sessions = []
+            }
+            return shown
+        }
         shown.siblings = siblings.filter { caller.maySee(pupil: $0.upn, atSchool: $0.schoolUrn) }
+        access.pupils(shown.siblings?.map(\.upn) ?? [])
         return shown
     }
 }

@@ -92,7 +92,7 @@ struct DetectorEngine {
             AttendanceSignal.Sibling(upn: key.upn, schoolUrn: key.school, sessions: missed.map(Evidence.mark))
         }
         var signal = evidence.signal(.pattern, asOf: Session(date: session.date, half: .am),
-                                     reason: "absent on \(session.date.iso) together with \(together.count) \(together.count == 1 ? "sibling" : "siblings")",
+                                     reason: "absent on \(session.date.iso) together with siblings",
                                      window: (session.date, session.date), sessions: absences(of: pupil).map(Evidence.mark))
         signal.siblings = siblingsShown
         return [signal]

@@ -15,9 +15,6 @@ public struct PersonalData: Sendable {
     }
 
     public var tables: [Table]
-
-    /// Outbox rows whose payload names the pupil.
-    public static let outbox = Table("outbox", where: "position(convert_to($1::text, 'UTF8') in payload) > 0")
     /// Erases the pupil's personal data in the given transaction, keeping what the law requires (the
     /// attendance register); answers the rows changed, by table.
     public var erase: @Sendable (_ upn: String, _ connection: PostgresConnection, _ logger: Logger) async throws -> [String: Int]
@@ -30,6 +27,13 @@ public struct PersonalData: Sendable {
     /// A service that holds no pupil data of its own (its audit rows are exported all the same).
     public static let none = PersonalData(tables: []) { _, _, _ in [:] }
 
+    /// Dead letters that name the pupil (a refused message is kept whole, names and contacts included) are
+    /// deleted with every erasure, whatever the service.
+    static func eraseDeadLetters(upn: String, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        try await execute("DELETE FROM outbox WHERE topic LIKE '%.dlq' AND position(convert_to($1::text, 'UTF8') in payload) > 0",
+                          upn: upn, on: connection, logger: logger)
+    }
+
     /// Runs `sql` with the UPN as `$1`; the number of rows it changed.
     public static func execute(_ sql: String, upn: String, on connection: PostgresConnection, logger: Logger) async throws -> Int {
         var bindings = PostgresBindings()
@@ -40,13 +44,13 @@ public struct PersonalData: Sendable {
         return count
     }
 
-    /// Every table's matching rows as one JSON object (`{"table": [rows...]}`), built by PostgreSQL. Outbox
-    /// rows' payloads are shown as the JSON they carry; the pupil's access-audit rows come last.
+    /// Every table's matching rows as one JSON object (`{"table": [rows...]}`), built by PostgreSQL, the
+    /// pupil's access-audit rows last. Outbox rows are not exported: they are copies, in transit, of what the
+    /// tables hold, and a roster event lists other children too.
     func export(upn: String, postgres: PostgresClient, logger: Logger) async throws -> String {
         let all = tables + [Table("access_audit", where: "pupils @> ARRAY[$1::text]")]
         let parts = all.map { table in
-            let row = table.name == "outbox" ? "(to_jsonb(t) - 'payload') || jsonb_build_object('payload', convert_from(t.payload, 'UTF8')::jsonb)" : "to_jsonb(t)"
-            return "'\(table.name)', (SELECT coalesce(jsonb_agg(\(row)), '[]'::jsonb) FROM \(table.name) t WHERE \(table.condition))"
+            "'\(table.name)', (SELECT coalesce(jsonb_agg(to_jsonb(t)), '[]'::jsonb) FROM \(table.name) t WHERE \(table.condition))"
         }
         var bindings = PostgresBindings()
         bindings.append(upn)

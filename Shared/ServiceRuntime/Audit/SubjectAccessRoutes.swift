@@ -32,9 +32,11 @@ struct SubjectAccessRoutes: Sendable {
         admin.post("erasure") { _, context in
             let upn = try validUPN(context)
             let changed = try await postgres.withTransaction(logger: logger) { connection in
-                try await personalData.erase(upn, connection, logger)
+                var changed = try await personalData.erase(upn, connection, logger)
+                changed["dead letters"] = try await PersonalData.eraseDeadLetters(upn: upn, on: connection, logger: logger)
+                return changed
             }
-            logger.notice("pupil's personal data erased", metadata: ["upn": "\(upn)", "tables": "\(changed.keys.sorted())"])
+            logger.notice("a pupil's personal data erased", metadata: ["tables": "\(changed.filter { $0.value > 0 }.keys.sorted())"])
             return try JSONResponse.make(.ok, Erased(service: service, upn: upn, rowsChanged: changed))
         }
     }

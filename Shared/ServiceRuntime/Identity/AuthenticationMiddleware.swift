@@ -1,5 +1,7 @@
 import Hummingbird
 import HummingbirdAuth
+import Logging
+import Metrics
 
 /// Verifies the bearer token, if any, and puts the caller in the context. A token that is present but
 /// not valid is refused at once (401 with the reason); no token leaves the context without a caller, and
@@ -17,7 +19,15 @@ public struct AuthenticationMiddleware: AuthenticatorMiddleware {
         }
         let token = value.dropFirst(7).trimmingCharacters(in: .whitespaces)
         guard !token.isEmpty else { throw AuthenticationFailure("the bearer token is empty") }
-        return try await verifier.identity(bearer: token)
+        do {
+            return try await verifier.identity(bearer: token)
+        } catch let failure as AuthenticationFailure {
+            // No caller, so no audit row: the refusal is logged (the reason and the route, never the token) and counted.
+            Counter(label: "auth_tokens_refused_total").increment()
+            context.logger.notice("token refused", metadata: ["reason": "\(failure.reason)", "path": "\(request.uri.path)",
+                                                              "client": "\(context.remoteAddress?.ipAddress ?? "unknown")"])
+            throw failure
+        }
     }
 }
 

@@ -118,7 +118,7 @@ public enum TokenCommand {
         }
         let signer = try await TokenSigner(privateJWKFile: keyFile)
         let reader = EnvironmentReader(environment)
-        let now = Date()
+        let now = Date(timeIntervalSince1970: Double(Int(Date().timeIntervalSince1970)))  // NumericDate in whole seconds
         let claims = IdentityClaims(
             issuer: reader.string("AUTH_ISSUER", default: "attendance-pathway-local"), audience: reader.string("AUTH_AUDIENCE", default: "attendance-pathway"),
             subject: subject, expires: now.addingTimeInterval(Double(minutes) * 60), notBefore: now, issuedAt: now, id: UUID().uuidString.lowercased(),

@@ -65,6 +65,8 @@ public struct TokenVerifier: Sendable {
             case .malformedToken: throw AuthenticationFailure("the token is malformed: \(error.reason ?? "unreadable")")
             default: throw AuthenticationFailure("the token cannot be verified (\(error.errorType))")
             }
+        } catch is DecodingError {
+            throw AuthenticationFailure("the token's claims are incomplete or malformed (iss, aud, sub, exp, jti and roles are required)")
         } catch {
             throw AuthenticationFailure("the token is malformed: its signature is not base64url")
         }

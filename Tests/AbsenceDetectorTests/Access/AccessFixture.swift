@@ -8,6 +8,9 @@ import Logging
 import NIOCore
 import PostgresNIO
 import Prometheus
+@testable import MeetingScheduler
+@testable import NotificationService
+@testable import PathwayCoordinator
 @testable import RegisterIngest
 import ServiceRuntime
 import TestSupport
@@ -24,9 +27,11 @@ struct AccessFixture {
         let detectorPostgres: PostgresClient
         let ingestSchema: String
         let detectorSchema: String
+        /// pathway-coordinator, notification and meeting-scheduler, when asked for.
+        let others: [any TestClientProtocol]
     }
 
-    static func withServices(_ body: @Sendable (Running) async throws -> Void) async throws {
+    static func withServices(everyService: Bool = false, _ body: @Sendable (Running) async throws -> Void) async throws {
         let broker = try await TestBroker(port: TestEnvironment.freePort(), topics: TopicCatalogue.eventTopics.map(\.name), logger: TestEnvironment.logger)
         defer { broker.stop() }
         let ingestSchema = TestEnvironment.uniqueSchema("access_ingest"), detectorSchema = TestEnvironment.uniqueSchema("access_detect")
@@ -40,10 +45,30 @@ struct AccessFixture {
             try await TestEnvironment.withPostgres(schema: detectorSchema) { detectorPostgres in
                 try await ingestApp.test(.router) { ingest in
                     try await detectorApp.test(.router) { detector in
-                        try await body(Running(ingest: ingest, detector: detector, ingestPostgres: ingestPostgres, detectorPostgres: detectorPostgres,
-                                               ingestSchema: ingestSchema, detectorSchema: detectorSchema))
+                        try await withOthers(everyService ? [PathwayCoordinator.descriptor, NotificationService.descriptor, MeetingScheduler.descriptor] : [],
+                                             environment: base, clients: []) { others in
+                            try await body(Running(ingest: ingest, detector: detector, ingestPostgres: ingestPostgres, detectorPostgres: detectorPostgres,
+                                                   ingestSchema: ingestSchema, detectorSchema: detectorSchema, others: others))
+                        }
                     }
                 }
+            }
+        }
+    }
+
+    /// Starts each descriptor's app in a schema of its own, one inside the other, and runs `body` with their clients.
+    static func withOthers(_ descriptors: [ServiceDescriptor], environment: [String: String], clients: [any TestClientProtocol],
+                           _ body: @Sendable ([any TestClientProtocol]) async throws -> Void) async throws {
+        guard let first = descriptors.first else { return try await body(clients) }
+        let schema = TestEnvironment.uniqueSchema("access_other")
+        let other = try await app(first, schema: schema, environment: environment)
+        try await TestEnvironment.withPostgres(schema: schema) { postgres in
+            try await other.test(.router) { client in
+                // The LA's connector token, stored here too, so that a connector can be tried on every service.
+                try await postgres.query("""
+                    INSERT INTO access_tokens (token_sha256, la_wide, label, expires_at) VALUES (\(ConnectorTokens.hash(connectorToken)), true, 'walk', now() + interval '1 day')
+                    """, logger: TestEnvironment.logger)
+                try await withOthers(Array(descriptors.dropFirst()), environment: environment, clients: clients + [client], body)
             }
         }
     }

@@ -86,9 +86,18 @@ struct ChildRecordTests {
             let entries = try #require(audit.json["entries"] as? [[String: Any]])
             #expect(entries.contains { $0["subject"] as? String == "lead-a" && $0["status"] as? Int == 404 })
             #expect(try await AccessFixture.call(detector, .get, "/v1/audit?pupil=\(b.upn)", token: manager).status == 403)
-            await #expect(throws: (any Error).self) {
-                try await services.detectorPostgres.query("UPDATE access_audit SET status = 200 WHERE subject = 'lead-a'", logger: TestEnvironment.logger)
+            for change in ["UPDATE access_audit SET status = 200 WHERE subject = 'lead-a'", "DELETE FROM access_audit WHERE subject = 'lead-a'",
+                           "TRUNCATE access_audit"] {
+                await #expect(throws: (any Error).self, "\(change)") {
+                    try await services.detectorPostgres.query(PostgresQuery(unsafeSQL: change), logger: TestEnvironment.logger)
+                }
             }
+            // The retention housekeeping deletes what is older than the retention, nothing younger.
+            try await services.detectorPostgres.query("""
+                INSERT INTO access_audit (at, subject, token_id, roles, action, status) VALUES (now() - interval '2 hours', 'old', 'old', '{}', 'GET /old', 200)
+                """, logger: TestEnvironment.logger)
+            #expect(try await AccessAudit.deleteExpired(olderThan: .seconds(3600), on: services.detectorPostgres, logger: TestEnvironment.logger) == 1)
+            #expect(try await AccessFixture.count("SELECT count(*) FROM access_audit WHERE subject = 'lead-a'", services.detectorPostgres) > 0)
 
             // Subject access: every service's data about pupil A, marks, figures and signals among them.
             let exportedIngest = try await AccessFixture.call(ingest, .get, "/v1/admin/pupils/\(a.upn)/export", token: manager)

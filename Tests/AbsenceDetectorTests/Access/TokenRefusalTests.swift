@@ -26,6 +26,9 @@ struct TokenRefusalTests {
             let now = Date()
             let forged = try await stranger.sign(IdentityClaims(issuer: "attendance-pathway-local", audience: "attendance-pathway", subject: "mallory",
                                                                 expires: now.addingTimeInterval(600), id: "forged", roles: [.laManager]))
+            let otherKey = try await TokenSigner(privateJWK: try SigningKeyPair.generate(kid: "another-key").privateJWK)
+            let unknownKey = try await otherKey.sign(IdentityClaims(issuer: "attendance-pathway-local", audience: "attendance-pathway", subject: "mallory",
+                                                                    expires: now.addingTimeInterval(600), id: "unknown-key", roles: [.laManager]))
             let payload = #"{"iss":"attendance-pathway-local","aud":["attendance-pathway"],"sub":"mallory","exp":\#(Int(now.timeIntervalSince1970) + 600),"jti":"x","roles":["la_manager"]}"#
             let cases: [(String, String, String)] = [
                 ("expired", try await TestIdentity.token([.laManager], expires: now.addingTimeInterval(-3600)), "the token expired at"),
@@ -33,6 +36,7 @@ struct TokenRefusalTests {
                 ("wrong audience", try await TestIdentity.token([.laManager], audience: "another-service"), "does not include 'attendance-pathway'"),
                 ("wrong issuer", try await TestIdentity.token([.laManager], issuer: "https://evil.example"), "issuer 'https://evil.example' is not trusted"),
                 ("bad signature", forged, "signature does not verify"),
+                ("unknown key", unknownKey, "names no key (kid) the issuer publishes"),
                 ("alg none", Self.unsigned(#"{"alg":"none","typ":"JWT"}"#, payload), "algorithm 'none' is not accepted"),
                 ("HS256", Self.unsigned(#"{"alg":"HS256","typ":"JWT","kid":"test-key"}"#, payload), "algorithm 'HS256' is not accepted"),
                 ("revoked", try await TestIdentity.token([.laManager], id: revokedID), "the token has been revoked"),
