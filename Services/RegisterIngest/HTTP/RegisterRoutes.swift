@@ -87,7 +87,9 @@ struct RegisterRoutes: Sendable {
         context.access.pupils(register.marks.map(\.upn.value))
         let logger = self.logger
         let counts = try await postgres.withTransaction(logger: logger) { connection in
-            try await RegisterStore.amend(register, on: connection, logger: logger)
+            let counts = try await RegisterStore.amend(register, on: connection, logger: logger)
+            try await context.recordAccess(request, status: counts == nil ? .notFound : .ok, on: connection, logger: logger)
+            return counts
         }
         outboxWritten()
         guard let counts else {
@@ -145,6 +147,7 @@ struct RegisterRoutes: Sendable {
             for register in registers {
                 unknown.formUnion(try await RosterStore.unknown(register.marks.map(\.upn.value), school: register.school.value, on: connection, logger: logger))
             }
+            try await context.recordAccess(request, status: .ok, on: connection, logger: logger)
             return (total, unknown)
         }
         outboxWritten()

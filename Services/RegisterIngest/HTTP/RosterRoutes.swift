@@ -46,7 +46,9 @@ struct RosterRoutes: Sendable {
         context.access.pupils(entries.map(\.profile.upn))
         let logger = registers.logger
         let counts = try await registers.postgres.withTransaction(logger: logger) { connection in
-            try await RosterStore.store(entries, school: school, on: connection, logger: logger)
+            let counts = try await RosterStore.store(entries, school: school, on: connection, logger: logger)
+            try await context.recordAccess(request, status: .ok, on: connection, logger: logger)
+            return counts
         }
         registers.outboxWritten()
         logger.info("roster stored", metadata: ["school": "\(school.value)", "pupils": "\(counts.pupils)", "profiles.changed": "\(counts.profilesChanged)"])

@@ -20,11 +20,20 @@ public enum AccessAudit {
     }
 
     public static func write(_ entry: Entry, on postgres: PostgresClient, logger: Logger) async throws {
-        try await postgres.query("""
-            INSERT INTO access_audit (at, subject, token_id, roles, action, school_urn, pupils, case_id, status, refusal, client)
-            VALUES (\(entry.at), \(entry.subject), \(entry.tokenID), \(entry.roles), \(entry.action), \(entry.schoolUrn), \(entry.pupils),
-                    \(entry.caseID), \(entry.status), \(entry.refusal), \(entry.client))
-            """, logger: logger)
+        try await postgres.query(insert(entry), logger: logger)
+    }
+
+    /// In a write's own transaction: the change and its audit row commit together or not at all.
+    public static func write(_ entry: Entry, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query(insert(entry), logger: logger)
+    }
+
+    private static func insert(_ entry: Entry) -> PostgresQuery {
+        """
+        INSERT INTO access_audit (at, subject, token_id, roles, action, school_urn, pupils, case_id, status, refusal, client)
+        VALUES (\(entry.at), \(entry.subject), \(entry.tokenID), \(entry.roles), \(entry.action), \(entry.schoolUrn), \(entry.pupils),
+                \(entry.caseID), \(entry.status), \(entry.refusal), \(entry.client))
+        """
     }
 
     public struct Query: Sendable {

@@ -29,11 +29,12 @@ struct SubjectAccessRoutes: Sendable {
             let body = #"{"service":"\#(service)","upn":"\#(upn)","tables":\#(tables)}"#
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
         }
-        admin.post("erasure") { _, context in
+        admin.post("erasure") { request, context in
             let upn = try validUPN(context)
             let changed = try await postgres.withTransaction(logger: logger) { connection in
                 var changed = try await personalData.erase(upn, connection, logger)
                 changed["dead letters"] = try await PersonalData.eraseDeadLetters(upn: upn, on: connection, logger: logger)
+                try await context.recordAccess(request, status: .ok, on: connection, logger: logger)
                 return changed
             }
             logger.notice("a pupil's personal data erased", metadata: ["tables": "\(changed.filter { $0.value > 0 }.keys.sorted())"])

@@ -34,6 +34,8 @@ public final class AccessNote: Sendable {
         public var school: String?
         public var caseID: String?
         public var refusal: String?
+        /// The row is written (in the write's transaction).
+        public var recorded = false
     }
 
     private let touched = Mutex(Touched())
@@ -48,4 +50,6 @@ public final class AccessNote: Sendable {
     public func refused(_ why: String) { touched.withLock { $0.refusal = why } }
 
     public var current: Touched { touched.withLock { $0 } }
+    public var isRecorded: Bool { touched.withLock { $0.recorded } }
+    func markRecorded() { touched.withLock { $0.recorded = true } }
 }

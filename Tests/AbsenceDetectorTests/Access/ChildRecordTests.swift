@@ -53,6 +53,12 @@ struct ChildRecordTests {
                 #expect(try await AccessFixture.call(ingest, .post, "/v1/registers", token: connector, body: register).status == 200)
             }
             #expect(try await AccessFixture.waitFor("SELECT count(*) FROM signals WHERE kind = 'pattern' AND upn IN ('\(a.upn)', '\(b.upn)')", services.detectorPostgres))
+            // The connector's writes are audited once each, in their own transactions.
+            for action in ["PUT /v1/schools/{urn}/pupils", "POST /v1/registers"] {
+                #expect(try await AccessFixture.count("""
+                    SELECT count(*) FROM access_audit WHERE subject = 'connector:environment' AND action = '\(action)' AND status = 200 AND pupils @> ARRAY['\(a.upn)']
+                    """, services.ingestPostgres) == 1, "\(action)")
+            }
 
             // A school's lead: their own pupil, not the sibling at the other school (404, audited with the refusal).
             let leadA = try await TestIdentity.token([.schoolLead], subject: "lead-a", schools: [a.school])
