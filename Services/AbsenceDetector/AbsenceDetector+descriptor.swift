@@ -26,7 +26,7 @@ extension AbsenceDetector {
                                     health: context.health)
             var marksConfiguration = KafkaConsumerConfiguration(client: context.configuration.kafka, groupID: group, topics: [TopicCatalogue.attendanceMarks.name])
             marksConfiguration.maxBatchSize = 10_000  // under load, more sessions per transaction: fewer rewrites of each pupil
-            let families = FamilyIndex()
+            let families = RosterIndex()
             let marks = try BatchConsumer(
                 configuration: marksConfiguration, settings: .init(name: group), postgres: context.postgres,
                 handler: MarksHandler(settings: settings, families: families), logger: context.logger, committed: { relay.wake() })
@@ -51,7 +51,7 @@ extension AbsenceDetector {
     /// The detector holds no name, date of birth or contact; it holds the pupil's attendance state and
     /// signals (the register's evidence, kept) and the cohort flags and family link from the roster
     /// (special category data, erased).
-    static func personalData(families: FamilyIndex) -> PersonalData {
+    static func personalData(families: RosterIndex) -> PersonalData {
         PersonalData(tables: [
             .init("pupil_state", where: "upn = $1"),
             .init("signals", where: "upn = $1"),
@@ -60,7 +60,10 @@ extension AbsenceDetector {
             let rows = try await connection.query("DELETE FROM pupil_profiles WHERE upn = \(upn) RETURNING school_urn", logger: logger)
             var schools: [String] = []
             for try await school in rows.decode(String.self) { schools.append(school) }
-            for school in schools { families.set(PupilKey(school: school, upn: upn), family: nil) }
+            for school in schools {
+                families.set(PupilKey(school: school, upn: upn), family: nil)
+                families.set(PupilKey(school: school, upn: upn), facts: nil)
+            }
             return ["pupil_profiles": schools.count]
         }
     }

@@ -67,5 +67,13 @@ enum Migrations {
         ]),
         StandardTables.fencedOffsetsAndParking(version: 5),
         StandardTables.identityAndAudit(version: 6),
+        Migration(version: 7, name: "spells, offence periods and compulsory school age", statements: [
+            """
+            ALTER TABLE pupil_state ADD COLUMN explained_spells bytea NOT NULL DEFAULT '',
+                ADD COLUMN returned_spells bytea NOT NULL DEFAULT '', ADD COLUMN penalty_used_through integer NOT NULL DEFAULT -1
+            """,
+            // The dates, not the date of birth: what the rules need and no more.
+            "ALTER TABLE pupil_profiles ADD COLUMN compulsory_from date, ADD COLUMN compulsory_until date",
+        ]),
     ]
 }

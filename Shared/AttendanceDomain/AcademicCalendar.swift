@@ -1,4 +1,6 @@
-/// An English academic year: 1 September to 31 August. `AcademicYear(startYear: 2026)` is 2026/27.
+/// An English academic year: 1 August to 31 July. The school year begins with the first term after July
+/// (Education Act 1996 s.579), and some schools start in late August, so August belongs to the new year.
+/// `AcademicYear(startYear: 2026)` is 2026/27.
 public struct AcademicYear: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     public let startYear: Int
 
@@ -6,11 +8,11 @@ public struct AcademicYear: Sendable, Hashable, Comparable, Codable, CustomStrin
 
     /// The academic year a date falls in.
     public init(containing date: SchoolDate) {
-        startYear = date.month >= 9 ? date.year : date.year - 1
+        startYear = date.month >= 8 ? date.year : date.year - 1
     }
 
-    public var firstDay: SchoolDate { SchoolDate(year: startYear, month: 9, day: 1)! }
-    public var lastDay: SchoolDate { SchoolDate(year: startYear + 1, month: 8, day: 31)! }
+    public var firstDay: SchoolDate { SchoolDate(year: startYear, month: 8, day: 1)! }
+    public var lastDay: SchoolDate { SchoolDate(year: startYear + 1, month: 7, day: 31)! }
     public func contains(_ date: SchoolDate) -> Bool { date >= firstDay && date <= lastDay }
 
     /// `2026/27`.

@@ -46,11 +46,14 @@ public struct RegisterCode: Sendable, Hashable, CustomStringConvertible {
         throw .unknown(code: raw)
     }
 
-    /// Whether this code is one of `G`, `O`, `U`: the sessions that count towards the penalty-notice threshold.
-    public var countsTowardsPenaltyNotice: Bool { RegisterCodeTable.penaltyNoticeCodes.contains(code) }
-
     /// `N`: absent and no reason given yet. First-day calling starts here.
     public var isReasonNotYetProvided: Bool { code == "N" }
+
+    /// `N` or `O`: absent with no reason the school accepts, the codes of an unexplained spell.
+    public var isUnexplainedAbsence: Bool { code == "N" || code == "O" }
+
+    /// `#` or `Y1` to `Y7`: the school closed, or the pupil could not attend. A week of only these is no school week.
+    public var isClosure: Bool { code == "#" || code.hasPrefix("Y") }
 }
 
 /// Why a register code was refused.

@@ -46,8 +46,9 @@ public enum RegisterCodeTable {
         "F": ["G", "C"],
     ]
 
-    /// Unauthorised codes that count towards the national penalty-notice threshold.
-    public static let penaltyNoticeCodes: Set<String> = ["G", "O", "U"]
+    /// The codes the national penalty-notice framework counts: all unauthorised absence. An LA may narrow
+    /// the set (the detector's `DETECTOR_PENALTY_CODES`).
+    public static let nationalPenaltyNoticeCodes: Set<String> = ["G", "N", "O", "U"]
 
     public static let byCode: [String: RegisterCode] = Dictionary(uniqueKeysWithValues: all.map { ($0.code, $0) })
 }

@@ -7,13 +7,21 @@ public struct AttendanceSignal: Codable, Sendable, Equatable {
 
     /// The kinds of signal; the raw values are the wire names.
     public enum Kind: String, Codable, Sendable, CaseIterable {
+        /// An `N` or `O` session after a session that was not: the first day of an unexplained spell.
         case firstDayAbsence = "first_day_absence"
+        /// The session that began a spell was amended to present, approved activity or authorised absence.
+        case firstDayAbsenceExplained = "first_day_absence_explained"
         case emergingPersistentAbsence = "emerging_persistent_absence"
         case persistentAbsence = "persistent_absence"
         case severeAbsence = "severe_absence"
+        /// A penalty notice must be considered: never for a child looked after, only of compulsory school age.
         case penaltyNoticeThreshold = "penalty_notice_threshold"
+        /// The same crossing for a child looked after: for the virtual school and the social worker, never enforcement.
+        case lookedAfterAbsenceThreshold = "looked_after_absence_threshold"
+        /// A continuous spell of 10 school days without permission: the school's return to the LA, one per spell.
         case unauthorised10Days = "unauthorised_10_days"
-        case absence15Days = "absence_15_days"
+        /// 15 school days of illness (`I`) in the school year: the sickness return; the LA considers its s19 duty.
+        case illness15Days = "illness_15_days"
         case recovered
         case pattern
     }

@@ -48,6 +48,14 @@ public struct EnvironmentReader: Sendable {
         return chosen
     }
 
+    /// A comma-separated set of values, each from `allowed`; the default when unset.
+    public func set(_ name: String, default fallback: Set<String>, allowed: Set<String>, expected: String) throws(ConfigurationError) -> Set<String> {
+        guard let value = raw(name) else { return fallback }
+        let items = Set(value.split(separator: ",").map { String($0).trimmingWhitespace }.filter { !$0.isEmpty })
+        guard !items.isEmpty, items.isSubset(of: allowed) else { throw malformed(name, value, expected: expected) }
+        return items
+    }
+
     /// A PostgreSQL identifier: lower-case letters, digits and `_`, not starting with a digit, at most 63 characters.
     public func identifier(_ name: String, default fallback: String) throws(ConfigurationError) -> String {
         guard let value = raw(name) else { return fallback }

@@ -122,16 +122,39 @@ struct SignalRulesTests {
         #expect(penalty.asOf == "2026-11-16 AM")
     }
 
-    @Test func unauthorisedTenDaysAndAbsenceFifteenDaysCountSessions() {
-        var engine = DetectorEngine(settings: .dfeDefaults)
+    @Test func theTenDayReturnIsForAContinuousSpellAndEachNewSpellIsANewReturn() {
         let days = Self.schoolDays(40)
-        // 20 unauthorised (O) sessions, then 10 authorised (I): 30 sessions of absence, among 80.
-        let codes = Array(repeating: "/", count: 50) + Array(repeating: "O", count: 20) + Array(repeating: "I", count: 10)
-        let signals = Self.feed(&engine, codes, days: days, logger: logger)
-        let unauthorised = signals.first { $0.kind == .unauthorised10Days }
-        let absence = signals.first { $0.kind == .absence15Days }
-        #expect(unauthorised?.figures.unauthorisedAbsence == 20)
-        #expect(absence?.figures.authorisedAbsence == 10 && absence?.figures.unauthorisedAbsence == 20)
+        // 19 consecutive unauthorised sessions, a present one, 19 more: 38 unauthorised, never 20 in a row.
+        var broken = DetectorEngine(settings: .dfeDefaults)
+        let interrupted = Self.feed(&broken, Array(repeating: "O", count: 19) + ["/"] + Array(repeating: "G", count: 19), days: days, logger: logger)
+        #expect(!interrupted.contains { $0.kind == .unauthorised10Days })
+        // 20 in a row (N, O, G and U all count; a closure in between neither counts nor breaks it): one return.
+        var engine = DetectorEngine(settings: .dfeDefaults)
+        let spell = ["N", "O", "G", "U"] + Array(repeating: "O", count: 8) + ["#", "#"] + Array(repeating: "O", count: 8)
+        var signals = Self.feed(&engine, ["/", "/"] + spell, days: days, logger: logger)
+        let returns = signals.filter { $0.kind == .unauthorised10Days }
+        #expect(returns.count == 1)
+        #expect(returns.first?.sessions.count == 20 && returns.first?.asOf == "\(days[11].iso) PM")
+        // The spell goes on: no second return; after a present session a new spell of 20 is a new return.
+        signals = Self.feed(&engine, ["/", "/"] + spell + ["O", "O", "/", "/"] + Array(repeating: "N", count: 20), days: days, logger: logger)
+        #expect(signals.filter { $0.kind == .unauthorised10Days }.map(\.asOf) == ["\(days[23].iso) PM"])
+    }
+
+    @Test func theSicknessReturnCountsIllnessOnlyFifteenDaysInTheYear() {
+        let days = Self.schoolDays(40)
+        // 29 sessions of I, scattered, and 40 of other absence (holiday, suspension, truancy): no sickness return.
+        var engine = DetectorEngine(settings: .dfeDefaults)
+        var codes = Array(repeating: "/", count: 80)
+        for index in 0..<29 { codes[index * 2] = "I" }
+        for index in 0..<40 { codes[index * 2 + 1] = ["G", "E", "O", "N"][index % 4] }
+        #expect(!Self.feed(&engine, codes, days: days, logger: logger).contains { $0.kind == .illness15Days })
+        // The 30th session of illness makes it.
+        let thirtieth = engine.apply(school: Self.school, date: days[39].iso, session: "AM", marks: [(Self.pupil, "I")], partition: 0, logger: logger)
+        let signal = thirtieth.first { $0.kind == .illness15Days }
+        #expect(signal?.sessions.count == 30 && signal?.sessions.allSatisfy { $0.code == "I" } == true)
+        // Amended back below: recovered, once.
+        let amended = engine.apply(school: Self.school, date: days[0].iso, session: "AM", marks: [(Self.pupil, "M")], partition: 0, logger: logger)
+        #expect(amended.filter { $0.kind == .recovered }.map(\.recoveredFrom) == [.illness15Days])
     }
 
     @Test func theSameWeekdayMissedInThreeOfFourWeeksIsAPattern() {
@@ -164,15 +187,26 @@ struct SignalRulesTests {
 
     @Test func aNewAcademicYearStartsTheFiguresAgainButThePenaltyWindowReachesBack() {
         var engine = DetectorEngine(settings: .dfeDefaults)
-        let summer = Self.schoolDays(5, from: SchoolDate(iso: "2027-07-12")!)
-        Self.feed(&engine, Array(repeating: "G", count: 10), days: summer, logger: logger)
-        #expect(state(engine).conditions.contains(.penalty))
-        let autumn = Self.schoolDays(1, from: SchoolDate(iso: "2027-09-06")!)
-        Self.feed(&engine, ["/", "/"], days: autumn, logger: logger)
-        #expect(state(engine).figures.possibleSessions == 2)
+        // Five G sessions in the last week of the summer term, five in the first of the autumn term.
+        let summer = Self.schoolDays(3, from: SchoolDate(iso: "2027-07-19")!)
+        var signals = Self.feed(&engine, Array(repeating: "G", count: 5) + ["/"], days: summer, logger: logger)
+        let autumn = Self.schoolDays(3, from: SchoolDate(iso: "2027-09-06")!)
+        signals += Self.feed(&engine, ["/"] + Array(repeating: "G", count: 5), days: autumn, logger: logger)
+        #expect(state(engine).figures.possibleSessions == 6)
         #expect(state(engine).currentYear == AcademicYear(startYear: 2027))
-        // Two school weeks (July, September) in the window: the ten G sessions still count.
-        #expect(state(engine).conditions.contains(.penalty))
+        // Two school weeks (July, September) in the window: the ten G sessions make one offence period.
+        let penalty = signals.filter { $0.kind == .penaltyNoticeThreshold }
+        #expect(penalty.count == 1 && penalty.first?.windowStart == "2027-07-19")
+    }
+
+    @Test func theAcademicYearStartsOnTheFirstOfAugust() {
+        #expect(AcademicYear(containing: SchoolDate(iso: "2026-08-01")!) == AcademicYear(startYear: 2026))
+        #expect(AcademicYear(containing: SchoolDate(iso: "2026-07-31")!) == AcademicYear(startYear: 2025))
+        var engine = DetectorEngine(settings: .dfeDefaults)
+        // A school that starts on 27 August: those sessions are the new year's.
+        Self.feed(&engine, ["/", "/"], days: [SchoolDate(iso: "2026-07-20")!], logger: logger)
+        Self.feed(&engine, ["N", "/"], days: [SchoolDate(iso: "2026-08-27")!], logger: logger)
+        #expect(state(engine).currentYear == AcademicYear(startYear: 2026) && state(engine).figures.possibleSessions == 2)
     }
 
     @Test func signalIdentitiesAreStableAndDistinct() {
@@ -199,7 +233,7 @@ struct EngineTermTests {
     let logger = Logger(label: "tests")
 
     @Test func siblingsAbsentOnTheSameDayAreAPatternReportedByTheAbsenceThatCompletesIt() {
-        let families = FamilyIndex()
+        let families = RosterIndex()
         let older = PupilKey(school: "100001", upn: "B801200005001")
         let younger = PupilKey(school: "100002", upn: "A801200006002")
         families.set(older, family: "F1")
@@ -282,7 +316,7 @@ struct EngineTermTests {
             #expect(other?.figures == pupil.figures)
             #expect(other?.history == pupil.history)
             // Judged on the whole term, the threshold conditions agree; the path there may differ.
-            let judged: Set<Condition> = [.persistent, .severe, .unauthorised10Days, .absence15Days, .penalty]
+            let judged: Set<Condition> = [.persistent, .severe, .illness15Days]
             #expect(other?.conditions.intersection(judged) == pupil.conditions.intersection(judged))
         }
         // The same order again (a replay into a fresh engine) gives the same signals, the same ids.

@@ -29,11 +29,12 @@ struct CalendarTests {
         #expect(date("1969-12-31").dayNumber == -1)
     }
 
-    @Test func academicYearRunsFromSeptemberToAugust() {
-        #expect(AcademicYear(containing: date("2026-09-01")).startYear == 2026)
-        #expect(AcademicYear(containing: date("2026-08-31")).startYear == 2025)
+    @Test func academicYearRunsFromAugustToJuly() {
+        #expect(AcademicYear(containing: date("2026-08-01")).startYear == 2026)
+        #expect(AcademicYear(containing: date("2026-07-31")).startYear == 2025)
         #expect(AcademicYear(startYear: 2026).description == "2026/27")
-        #expect(AcademicYear(startYear: 2026).lastDay == date("2027-08-31"))
+        #expect(AcademicYear(startYear: 2026).firstDay == date("2026-08-01"))
+        #expect(AcademicYear(startYear: 2026).lastDay == date("2027-07-31"))
     }
 
     @Test func sessionsOrderAMBeforePM() {

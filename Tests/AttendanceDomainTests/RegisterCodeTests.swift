@@ -54,9 +54,9 @@ struct RegisterCodeTests {
         #expect(throws: RegisterCodeError.unknown(code: raw)) { try RegisterCode(parsing: raw) }
     }
 
-    @Test func penaltyNoticeCodesAreGOAndU() throws {
-        let counting = RegisterCodeTable.all.filter(\.countsTowardsPenaltyNotice).map(\.code)
-        #expect(Set(counting) == ["G", "O", "U"])
-        #expect(try !RegisterCode(parsing: "N").countsTowardsPenaltyNotice)
+    @Test func theNationalPenaltyNoticeCodesAreEveryUnauthorisedCode() throws {
+        // The national framework counts all unauthorised absence: G, N, O and U (an LA may narrow it).
+        #expect(RegisterCodeTable.nationalPenaltyNoticeCodes == Set(RegisterCodeTable.all.filter { $0.category == .unauthorisedAbsence }.map(\.code)))
+        #expect(RegisterCodeTable.nationalPenaltyNoticeCodes == ["G", "N", "O", "U"])
     }
 }

@@ -124,16 +124,13 @@ struct SummaryRoutes: Sendable {
                 if pupil.persistent { rates.persistentAbsence += 1 }
                 if pupil.severe { rates.severeAbsence += 1 }
             }
-            rates.attendanceRate = Self.percent(rates.attendedSessions, of: rates.possibleSessions)
-            rates.absenceRate = rates.possibleSessions == 0 ? nil : Self.percent(rates.possibleSessions - rates.attendedSessions, of: rates.possibleSessions)
-            rates.authorisedAbsenceRate = Self.percent(rates.authorisedAbsenceSessions, of: rates.possibleSessions)
-            rates.unauthorisedAbsenceRate = Self.percent(rates.unauthorisedAbsenceSessions, of: rates.possibleSessions)
-            rates.persistentAbsenceRate = Self.percent(rates.persistentAbsence, of: rates.judgedPupils)
-            rates.severeAbsenceRate = Self.percent(rates.severeAbsence, of: rates.judgedPupils)
-        }
-
-        static func percent(_ part: Int, of whole: Int) -> Double? {
-            whole == 0 ? nil : (Double(part) * 1000 / Double(whole)).rounded() / 10
+            // One rule with the pupils' own figures (Percent): attendance rounded up, absence down.
+            rates.attendanceRate = Percent.attendance(rates.attendedSessions, of: rates.possibleSessions)
+            rates.absenceRate = Percent.absence(rates.possibleSessions - rates.attendedSessions, of: rates.possibleSessions)
+            rates.authorisedAbsenceRate = Percent.absence(rates.authorisedAbsenceSessions, of: rates.possibleSessions)
+            rates.unauthorisedAbsenceRate = Percent.absence(rates.unauthorisedAbsenceSessions, of: rates.possibleSessions)
+            rates.persistentAbsenceRate = Percent.absence(rates.persistentAbsence, of: rates.judgedPupils)
+            rates.severeAbsenceRate = Percent.absence(rates.severeAbsence, of: rates.judgedPupils)
         }
     }
 }

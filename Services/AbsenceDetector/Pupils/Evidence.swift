@@ -14,17 +14,10 @@ struct Evidence {
         AttendanceSignal.SessionMark(date: entry.session.date.iso, session: entry.session.half.rawValue, code: entry.code.code)
     }
 
-    /// Attendance as a person reads it: one decimal, never rounded across a threshold (89.96% shows 89.9%).
-    static func percent(_ figures: AttendanceFigures) -> String {
-        guard figures.possibleSessions > 0 else { return "n/a" }
-        let tenths = figures.attended * 1000 / figures.possibleSessions
-        return "\(tenths / 10).\(tenths % 10)%"
-    }
+    /// Attendance as a person reads it (``Percent``: never on the wrong side of a band).
+    static func percent(_ figures: AttendanceFigures) -> String { Percent.text(rate(figures)) }
 
-    static func rate(_ figures: AttendanceFigures) -> Double? {
-        guard figures.possibleSessions > 0 else { return nil }
-        return Double(figures.attended * 1000 / figures.possibleSessions) / 10
-    }
+    static func rate(_ figures: AttendanceFigures) -> Double? { Percent.attendance(figures.attended, of: figures.possibleSessions) }
 
     static func wireFigures(_ figures: AttendanceFigures) -> AttendanceSignal.Figures {
         AttendanceSignal.Figures(

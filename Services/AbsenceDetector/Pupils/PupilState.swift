@@ -6,16 +6,18 @@ struct PupilKey: Hashable, Sendable {
     var upn: String
 }
 
-/// A state the detector reports when a pupil enters it (and, for some, when the pupil leaves it).
+/// A state the detector reports when a pupil enters it (and, for some, when the pupil leaves it). The
+/// penalty threshold and the 10-day return are not states: each offence period and each spell is reported
+/// once (``PupilState/penaltyUsedThrough``, ``PupilState/returnedSpells``).
 enum Condition: Hashable, Sendable {
-    case emerging, persistent, severe, penalty, unauthorised10Days, absence15Days
+    case emerging, persistent, severe, illness15Days
     /// The same weekday (1 = Monday) missed in most of the last weeks.
     case pattern(weekday: Int)
 
     /// Conditions judged on the academic year's figures; they start again with a new year.
     var isYearScoped: Bool {
         switch self {
-        case .penalty, .pattern: return false
+        case .pattern: return false
         default: return true
         }
     }
@@ -25,9 +27,7 @@ enum Condition: Hashable, Sendable {
         case .emerging: return "emerging"
         case .persistent: return "persistent"
         case .severe: return "severe"
-        case .penalty: return "penalty"
-        case .unauthorised10Days: return "unauthorised_10_days"
-        case .absence15Days: return "absence_15_days"
+        case .illness15Days: return "illness_15_days"
         case .pattern(let weekday): return "pattern:\(weekday)"
         }
     }
@@ -37,9 +37,7 @@ enum Condition: Hashable, Sendable {
         case "emerging": self = .emerging
         case "persistent": self = .persistent
         case "severe": self = .severe
-        case "penalty": self = .penalty
-        case "unauthorised_10_days": self = .unauthorised10Days
-        case "absence_15_days": self = .absence15Days
+        case "illness_15_days": self = .illness15Days
         default:
             guard stored.hasPrefix("pattern:"), let weekday = Int(stored.dropFirst("pattern:".count)) else { return nil }
             self = .pattern(weekday: weekday)
@@ -58,26 +56,39 @@ struct PupilState: Sendable, Equatable {
     var conditionsYear = 0
     /// Sessions that started an absence spell and were reported as first-day absences.
     var signalledSpells: Set<Int32> = []
+    /// Of those, the ones amended to an explained code and reported as `first_day_absence_explained`.
+    var explainedSpells: Set<Int32> = []
+    /// A session of each continuous unauthorised spell reported as `unauthorised_10_days`.
+    var returnedSpells: Set<Int32> = []
+    /// The last session counted in a penalty offence period already reported: sessions used for one notice
+    /// cannot count towards another (-1: none).
+    var penaltyUsedThrough: Int32 = -1
     /// Year-to-date figures of `figuresYear`, kept up to date mark by mark.
     private(set) var figures = AttendanceFigures()
     private(set) var figuresYear = 0
-    /// Sessions coded `G`, `O` or `U` in the whole history kept: below the penalty threshold, no window
-    /// can reach it, so the window is not walked.
-    private(set) var penaltyCodedSessions = 0
+    /// Illness (`I`) sessions of `figuresYear`.
+    private(set) var illnessSessions = 0
+    /// Unauthorised sessions in the whole history kept: below the penalty threshold no window can reach it
+    /// (the LA's penalty codes are unauthorised ones), so the window is not walked.
+    private(set) var unauthorisedSessionsKept = 0
 
     init(key: PupilKey, partition: Int32) {
         self.key = key
         self.partition = partition
     }
 
-    init(key: PupilKey, partition: Int32, history: SessionHistory, conditions: Set<Condition>, conditionsYear: Int, signalledSpells: Set<Int32>) {
+    init(key: PupilKey, partition: Int32, history: SessionHistory, conditions: Set<Condition>, conditionsYear: Int, signalledSpells: Set<Int32>,
+         explainedSpells: Set<Int32> = [], returnedSpells: Set<Int32> = [], penaltyUsedThrough: Int32 = -1) {
         self.key = key
         self.partition = partition
         self.history = history
         self.conditions = conditions
         self.conditionsYear = conditionsYear
         self.signalledSpells = signalledSpells
-        penaltyCodedSessions = history.entries.count { $0.code.countsTowardsPenaltyNotice }
+        self.explainedSpells = explainedSpells
+        self.returnedSpells = returnedSpells
+        self.penaltyUsedThrough = penaltyUsedThrough
+        unauthorisedSessionsKept = history.entries.count { $0.code.category == .unauthorisedAbsence }
         recount()
     }
 
@@ -90,20 +101,27 @@ struct PupilState: Sendable, Equatable {
         let ordinal = Int32(session.ordinal)
         let previous = history.set(ordinal, codeIndex: index)
         if previous == index { return false }
-        if let previous, RegisterCodeTable.all[Int(previous)].countsTowardsPenaltyNotice { penaltyCodedSessions -= 1 }
-        if code.countsTowardsPenaltyNotice { penaltyCodedSessions += 1 }
+        if let previous, RegisterCodeTable.all[Int(previous)].category == .unauthorisedAbsence { unauthorisedSessionsKept -= 1 }
+        if code.category == .unauthorisedAbsence { unauthorisedSessionsKept += 1 }
         let year = AcademicYear(containing: session.date).startYear
         if year == figuresYear {
-            if let previous { figures.remove(RegisterCodeTable.all[Int(previous)]) }
+            if let previous {
+                figures.remove(RegisterCodeTable.all[Int(previous)])
+                if RegisterCodeTable.all[Int(previous)].code == "I" { illnessSessions -= 1 }
+            }
             figures.add(code)
+            if code.code == "I" { illnessSessions += 1 }
         } else if year > figuresYear {
             recount()
         }
         // Keep this year and the last: the penalty window can reach back across the summer.
         if let current = currentYear, history.entries.first.map({ AcademicYear(containing: $0.session.date).startYear < current.startYear - 1 }) == true {
             history.drop(before: Int32(Session(date: AcademicYear(startYear: current.startYear - 1).firstDay, half: .am).ordinal))
-            penaltyCodedSessions = history.entries.count { $0.code.countsTowardsPenaltyNotice }
-            signalledSpells = signalledSpells.filter { $0 >= history.entries.first?.ordinal ?? 0 }
+            unauthorisedSessionsKept = history.entries.count { $0.code.category == .unauthorisedAbsence }
+            let first = history.entries.first?.ordinal ?? 0
+            signalledSpells = signalledSpells.filter { $0 >= first }
+            explainedSpells = explainedSpells.filter { $0 >= first }
+            returnedSpells = returnedSpells.filter { $0 >= first }
         }
         return true
     }
@@ -113,10 +131,13 @@ struct PupilState: Sendable, Equatable {
         guard let year = currentYear else {
             figures = AttendanceFigures()
             figuresYear = 0
+            illnessSessions = 0
             return
         }
         let start = Int32(Session(date: year.firstDay, half: .am).ordinal)
-        figures = AttendanceFigures(codes: history.entries[history.index(of: start)...].map(\.code))
+        let codes = history.entries[history.index(of: start)...].map(\.code)
+        figures = AttendanceFigures(codes: codes)
+        illnessSessions = codes.count { $0.code == "I" }
         figuresYear = year.startYear
     }
 }

@@ -7,16 +7,18 @@ import Events
 struct SignalRules: Sendable {
     var settings: DetectorSettings
 
-    /// Updates `pupil.conditions` and returns the signals for what changed. `changed` is the session
-    /// whose mark was just recorded.
-    func evaluate(_ pupil: inout PupilState, changed: Session) -> [AttendanceSignal] {
+    /// Updates `pupil.conditions` (and the spells and offence periods reported) and returns the signals for
+    /// what changed. `changed` is the session whose mark was just recorded; `facts` what the roster says.
+    func evaluate(_ pupil: inout PupilState, changed: Session, facts: RosterIndex.Facts? = nil) -> [AttendanceSignal] {
         guard let latest = pupil.history.latest, let year = pupil.currentYear else { return [] }
         if pupil.conditionsYear != year.startYear {
             pupil.conditions = pupil.conditions.filter { !$0.isYearScoped }
             pupil.conditionsYear = year.startYear
         }
         let evidence = Evidence(pupil: pupil, year: year, latest: latest.session)
+        let changedCode = pupil.history.entries[pupil.history.index(of: Int32(changed.ordinal))].code
         var signals: [AttendanceSignal] = firstDayAbsences(&pupil, around: changed, evidence: evidence)
+        signals += explainedFirstDay(&pupil, changed: changed, evidence: evidence)
 
         var now: Set<Condition> = []
         let figures = pupil.figures
@@ -28,34 +30,35 @@ struct SignalRules: Sendable {
            pupil.conditions.contains(.emerging) || isFalling(pupil, figures: figures) {
             now.insert(.emerging)
         }
-        if figures.unauthorisedAbsence >= settings.unauthorisedSessions { now.insert(.unauthorised10Days) }
-        if figures.authorisedAbsence + figures.unauthorisedAbsence >= settings.absenceSessions { now.insert(.absence15Days) }
-        let penalty = pupil.penaltyCodedSessions >= settings.penaltySessions || pupil.conditions.contains(.penalty)
-            ? penaltyWindow(pupil, endingAt: latest.session.date) : PenaltyWindow(start: latest.session.date, end: latest.session.date, sessions: [])
-        if penalty.sessions.count >= settings.penaltySessions { now.insert(.penalty) }
+        if pupil.illnessSessions >= settings.illnessSessions { now.insert(.illness15Days) }
         // Only a new absence can start a pattern; without one, only an active pattern needs another look.
-        let changedIsAbsence = pupil.history.entries[pupil.history.index(of: Int32(changed.ordinal))].code.category.isAbsence
         let hasPattern = pupil.conditions.contains { if case .pattern = $0 { true } else { false } }
-        let patterns = changedIsAbsence || hasPattern ? weekdayPatterns(pupil, endingAt: latest.session.date) : [:]
+        let patterns = changedCode.category.isAbsence || hasPattern ? weekdayPatterns(pupil, endingAt: latest.session.date) : [:]
         for weekday in patterns.keys { now.insert(.pattern(weekday: weekday)) }
 
         let entered = now.subtracting(pupil.conditions)
         let left = pupil.conditions.subtracting(now)
         pupil.conditions = now
         for condition in Self.reportingOrder(entered) {
-            signals.append(signal(entering: condition, evidence: evidence, penalty: penalty, patterns: patterns))
+            signals.append(signal(entering: condition, evidence: evidence, patterns: patterns))
         }
         for condition in Self.reportingOrder(left) {
             guard let kind = Self.recoverable[condition] else { continue }
-            signals.append(evidence.signal(.recovered, recoveredFrom: kind, reason: recoveryReason(condition, figures: figures, penalty: penalty)))
+            signals.append(evidence.signal(.recovered, recoveredFrom: kind, reason: recoveryReason(condition, pupil: pupil)))
+        }
+        if changedCode.category == .unauthorisedAbsence {
+            signals += continuousUnauthorisedSpell(&pupil, around: changed, evidence: evidence)
+        }
+        // Only a session the threshold counts, or a closure (fewer school weeks), can complete an offence period.
+        if settings.penaltyCodes.contains(changedCode.code) || changedCode.isClosure {
+            signals += penaltyOffences(&pupil, evidence: evidence, facts: facts)
         }
         return signals
     }
 
     /// Conditions whose end is reported as `recovered`.
     static let recoverable: [Condition: AttendanceSignal.Kind] = [
-        .persistent: .persistentAbsence, .severe: .severeAbsence, .penalty: .penaltyNoticeThreshold,
-        .unauthorised10Days: .unauthorised10Days, .absence15Days: .absence15Days,
+        .persistent: .persistentAbsence, .severe: .severeAbsence, .illness15Days: .illness15Days,
     ]
 
     static func reportingOrder(_ conditions: Set<Condition>) -> [Condition] {
@@ -64,8 +67,9 @@ struct SignalRules: Sendable {
 
     // MARK: First-day absence
 
-    /// A session marked `N` after a session attended or authorised (or no earlier session) starts a spell:
-    /// reported once per spell. A late mark can make the following session a spell start, so both are checked.
+    /// A session marked `N` or `O` after a session that was neither (present, authorised, `G` holiday, `U`
+    /// in school then gone, or no earlier session) starts an unexplained spell: reported once per spell. A
+    /// late mark can make the following session a spell start, so both are checked.
     private func firstDayAbsences(_ pupil: inout PupilState, around changed: Session, evidence: Evidence) -> [AttendanceSignal] {
         let entries = pupil.history.entries
         let position = pupil.history.index(of: Int32(changed.ordinal))
@@ -73,18 +77,31 @@ struct SignalRules: Sendable {
         var signals: [AttendanceSignal] = []
         for candidate in [position, nextPossible(entries, after: position)].compactMap({ $0 }) {
             let entry = entries[candidate]
-            guard entry.code.isReasonNotYetProvided, !pupil.signalledSpells.contains(entry.ordinal) else { continue }
+            guard entry.code.isUnexplainedAbsence, !pupil.signalledSpells.contains(entry.ordinal) else { continue }
             let previous = previousPossible(entries, before: candidate).map { entries[$0] }
-            if let previous, previous.code.category == .unauthorisedAbsence { continue }
+            if let previous, previous.code.isUnexplainedAbsence { continue }
             pupil.signalledSpells.insert(entry.ordinal)
             var sessions = [Evidence.mark(entry)]
             if let previous { sessions.insert(Evidence.mark(previous), at: 0) }
             let before = previous.map { "after \($0.code.code) in the session before" } ?? "with no earlier session"
             signals.append(evidence.signal(.firstDayAbsence, asOf: entry.session,
-                                           reason: "marked N (no reason yet) on \(entry.session), \(before): the first day of an absence",
+                                           reason: "marked \(entry.code.code) (\(entry.code.isReasonNotYetProvided ? "no reason yet" : "absent, circumstances unknown")) on \(entry.session), \(before): the first day of an absence",
                                            sessions: sessions))
         }
         return signals
+    }
+
+    /// The session that began a reported spell, amended to present, approved activity or authorised absence:
+    /// reported once, so that a family message still queued can be withdrawn.
+    private func explainedFirstDay(_ pupil: inout PupilState, changed: Session, evidence: Evidence) -> [AttendanceSignal] {
+        let ordinal = Int32(changed.ordinal)
+        let entry = pupil.history.entries[pupil.history.index(of: ordinal)]
+        guard pupil.signalledSpells.contains(ordinal), !pupil.explainedSpells.contains(ordinal),
+              entry.code.category.isAttendance || entry.code.category == .authorisedAbsence else { return [] }
+        pupil.explainedSpells.insert(ordinal)
+        return [evidence.signal(.firstDayAbsenceExplained, asOf: entry.session,
+                                reason: "the first day of the absence on \(entry.session) is now \(entry.code.code) (\(entry.code.meaning))",
+                                sessions: [Evidence.mark(entry)])]
     }
 
     private func previousPossible(_ entries: [SessionHistory.Entry], before position: Int) -> Int? {
@@ -124,28 +141,117 @@ struct SignalRules: Sendable {
         return recent.attended * figures.possibleSessions < figures.attended * recent.possibleSessions
     }
 
+    // MARK: The 10-day return and the penalty threshold
+
+    /// A continuous spell of unauthorised possible sessions (sessions that do not count, such as closures, do
+    /// not break it) reaching 10 school days: the school's return to the LA, reported once per spell.
+    private func continuousUnauthorisedSpell(_ pupil: inout PupilState, around changed: Session, evidence: Evidence) -> [AttendanceSignal] {
+        let entries = pupil.history.entries
+        let position = pupil.history.index(of: Int32(changed.ordinal))
+        func extend(from index: Int, by step: Int) -> Int {
+            var edge = index, next = index + step
+            while next >= 0 && next < entries.count {
+                let code = entries[next].code
+                if code.countsInPossibleSessions {
+                    guard code.category == .unauthorisedAbsence else { break }
+                    edge = next
+                }
+                next += step
+            }
+            return edge
+        }
+        let first = extend(from: position, by: -1), last = extend(from: position, by: 1)
+        let spell = entries[first...last].filter { $0.code.countsInPossibleSessions }
+        let needed = settings.continuousUnauthorisedSessions
+        guard spell.count >= needed,
+              !pupil.returnedSpells.contains(where: { $0 >= entries[first].ordinal && $0 <= entries[last].ordinal }) else { return [] }
+        let completing = spell[spell.startIndex + needed - 1]
+        pupil.returnedSpells.insert(completing.ordinal)
+        return [evidence.signal(.unauthorised10Days, asOf: completing.session,
+                                reason: "absent without permission for \(needed) consecutive sessions (10 school days) from \(spell[spell.startIndex].session): the school tells the LA",
+                                window: (spell[spell.startIndex].session.date, completing.session.date), sessions: spell.prefix(needed).map(Evidence.mark))]
+    }
+
     struct PenaltyWindow {
         var start: SchoolDate
         var end: SchoolDate
         var sessions: [SessionHistory.Entry]
     }
 
-    /// The `G`, `O` and `U` sessions within the last `penaltyWindowWeeks` school weeks (weeks with a session).
-    func penaltyWindow(_ pupil: PupilState, endingAt end: SchoolDate) -> PenaltyWindow {
-        var weeks = 0, lastWeek = Int.min
-        var start = end
-        var sessions: [SessionHistory.Entry] = []
-        for entry in pupil.history.entries.reversed() {
-            let week = entry.session.date.weekStart
-            if week.dayNumber != lastWeek {
-                weeks += 1
-                lastWeek = week.dayNumber
-            }
-            if weeks > settings.penaltyWindowWeeks { break }
-            start = week
-            if entry.code.countsTowardsPenaltyNotice { sessions.append(entry) }
+    /// The school weeks (their Mondays' day numbers, ascending) with at least one session that is not a
+    /// closure: a week of only `#` or `Y` codes is not a school week.
+    func schoolWeeks(_ pupil: PupilState) -> [Int] {
+        var weeks: [Int] = []
+        for entry in pupil.history.entries where !entry.code.isClosure {
+            let week = entry.session.date.weekStart.dayNumber
+            if weeks.last != week { weeks.append(week) }
         }
-        return PenaltyWindow(start: start, end: end, sessions: sessions.reversed())
+        return weeks
+    }
+
+    /// The sessions the threshold can still count: the LA's codes, after the last offence period reported,
+    /// within compulsory school age when it is known.
+    func countable(_ pupil: PupilState, age: CompulsorySchoolAge?) -> [SessionHistory.Entry] {
+        pupil.history.entries.filter {
+            $0.ordinal > pupil.penaltyUsedThrough && settings.penaltyCodes.contains($0.code.code) && (age?.contains($0.session.date) ?? true)
+        }
+    }
+
+    /// The countable sessions within the last `penaltyWindowWeeks` school weeks up to `end` (what the pupil API shows).
+    func penaltyWindow(_ pupil: PupilState, endingAt end: SchoolDate, age: CompulsorySchoolAge? = nil) -> PenaltyWindow {
+        let weeks = schoolWeeks(pupil).filter { $0 <= end.weekStart.dayNumber }
+        guard let lastWeek = weeks.last else { return PenaltyWindow(start: end, end: end, sessions: []) }
+        let firstWeek = weeks[max(0, weeks.count - settings.penaltyWindowWeeks)]
+        _ = lastWeek
+        let start = SchoolDate(dayNumber: firstWeek)
+        return PenaltyWindow(start: start, end: end, sessions: countable(pupil, age: age).filter { $0.session.date >= start && $0.session.date <= end })
+    }
+
+    /// Each offence period completed: the first run of `penaltySessions` countable sessions within
+    /// `penaltyWindowWeeks` school weeks, then the next after it, and so on. Each is reported once and its
+    /// sessions are used up. A child looked after gets `looked_after_absence_threshold` instead, never the
+    /// penalty one; sessions outside compulsory school age do not count.
+    private func penaltyOffences(_ pupil: inout PupilState, evidence: Evidence, facts: RosterIndex.Facts?) -> [AttendanceSignal] {
+        guard pupil.unauthorisedSessionsKept >= settings.penaltySessions else { return [] }
+        let weeks = schoolWeeks(pupil)
+        var signals: [AttendanceSignal] = []
+        while true {
+            let candidates = countable(pupil, age: facts?.compulsorySchoolAge)
+            guard candidates.count >= settings.penaltySessions, let offence = firstOffence(candidates, weeks: weeks) else { break }
+            let last = offence.sessions[offence.sessions.count - 1]
+            pupil.penaltyUsedThrough = last.ordinal
+            let lookedAfter = facts?.lookedAfter == true
+            let codes = settings.penaltyCodes.sorted().joined(separator: ", ")
+            let action = lookedAfter ? "a child looked after: tell the virtual school and the social worker (no enforcement)" : "consider a penalty notice"
+            signals.append(evidence.signal(lookedAfter ? .lookedAfterAbsenceThreshold : .penaltyNoticeThreshold, asOf: last.session,
+                                           reason: "\(offence.sessions.count) sessions coded \(codes) within \(settings.penaltyWindowWeeks) school weeks (threshold \(settings.penaltySessions)): \(action)",
+                                           window: (offence.start, offence.end), sessions: offence.sessions.map(Evidence.mark)))
+        }
+        return signals
+    }
+
+    /// The earliest point at which `penaltySessions` of the candidates fall within `penaltyWindowWeeks` school weeks.
+    private func firstOffence(_ candidates: [SessionHistory.Entry], weeks: [Int]) -> PenaltyWindow? {
+        func weekIndex(_ entry: SessionHistory.Entry) -> Int {
+            let week = entry.session.date.weekStart.dayNumber
+            var low = 0, high = weeks.count
+            while low < high {
+                let middle = (low + high) / 2
+                if weeks[middle] < week { low = middle + 1 } else { high = middle }
+            }
+            return low
+        }
+        let indices = candidates.map(weekIndex)
+        var left = 0
+        for right in candidates.indices {
+            while indices[right] - indices[left] >= settings.penaltyWindowWeeks { left += 1 }
+            if right - left + 1 >= settings.penaltySessions {
+                let firstWeek = weeks[max(0, indices[right] - settings.penaltyWindowWeeks + 1)]
+                return PenaltyWindow(start: SchoolDate(dayNumber: firstWeek), end: candidates[right].session.date,
+                                     sessions: Array(candidates[left...right]))
+            }
+        }
+        return nil
     }
 
     /// Weekdays on which the pupil was absent in at least `patternWeeks` of the last `patternWindowWeeks`
@@ -179,7 +285,7 @@ struct SignalRules: Sendable {
 
     // MARK: Signals
 
-    private func signal(entering condition: Condition, evidence: Evidence, penalty: PenaltyWindow, patterns: [Int: [SessionHistory.Entry]]) -> AttendanceSignal {
+    private func signal(entering condition: Condition, evidence: Evidence, patterns: [Int: [SessionHistory.Entry]]) -> AttendanceSignal {
         let figures = evidence.figures
         let rate = Evidence.percent(figures)
         switch condition {
@@ -192,15 +298,9 @@ struct SignalRules: Sendable {
         case .emerging:
             return evidence.signal(.emergingPersistentAbsence, reason: "attendance \(rate) is at or below \(settings.emergingAttendancePercent)% and falling: the last \(settings.recentSchoolDays) school days are below the year to date",
                                    yearWindow: true, sessions: evidence.recentAbsences(limit: 20))
-        case .unauthorised10Days:
-            return evidence.signal(.unauthorised10Days, reason: "\(figures.unauthorisedAbsence) sessions of unauthorised absence this year (\(settings.unauthorisedSessions) sessions = 10 school days): tell the LA",
-                                   yearWindow: true, sessions: evidence.absences(where: { $0.category == .unauthorisedAbsence }, limit: 40))
-        case .absence15Days:
-            return evidence.signal(.absence15Days, reason: "\(figures.authorisedAbsence + figures.unauthorisedAbsence) sessions of absence this year (\(settings.absenceSessions) sessions = 15 school days): the LA considers its s19 duty",
-                                   yearWindow: true, sessions: evidence.absences(where: { $0.category.isAbsence }, limit: 60))
-        case .penalty:
-            return evidence.signal(.penaltyNoticeThreshold, reason: "\(penalty.sessions.count) sessions coded G, O or U within \(settings.penaltyWindowWeeks) school weeks (threshold \(settings.penaltySessions)): consider a penalty notice",
-                                   window: (penalty.start, penalty.end), sessions: penalty.sessions.map(Evidence.mark))
+        case .illness15Days:
+            return evidence.signal(.illness15Days, reason: "\(evidence.pupil.illnessSessions) sessions of illness (I) this school year (\(settings.illnessSessions) sessions = 15 school days): the school makes a sickness return and the LA considers its s19 duty",
+                                   yearWindow: true, sessions: evidence.absences(where: { $0.code == "I" }, limit: 60))
         case .pattern(let weekday):
             let marks = patterns[weekday] ?? []
             let weeks = Set(marks.map { $0.session.date.weekStart }).count
@@ -209,14 +309,12 @@ struct SignalRules: Sendable {
         }
     }
 
-    private func recoveryReason(_ condition: Condition, figures: AttendanceFigures, penalty: PenaltyWindow) -> String {
-        let rate = Evidence.percent(figures)
+    private func recoveryReason(_ condition: Condition, pupil: PupilState) -> String {
+        let rate = Evidence.percent(pupil.figures)
         switch condition {
         case .persistent: return "attendance \(rate) is back above \(100 - settings.thresholds.persistentMissedPercent)%"
         case .severe: return "attendance \(rate) is back above \(100 - settings.thresholds.severeMissedPercent)%"
-        case .penalty: return "\(penalty.sessions.count) sessions coded G, O or U within \(settings.penaltyWindowWeeks) school weeks, below \(settings.penaltySessions)"
-        case .unauthorised10Days: return "\(figures.unauthorisedAbsence) sessions of unauthorised absence this year, below \(settings.unauthorisedSessions) (a mark was amended)"
-        case .absence15Days: return "\(figures.authorisedAbsence + figures.unauthorisedAbsence) sessions of absence this year, below \(settings.absenceSessions) (a mark was amended)"
+        case .illness15Days: return "\(pupil.illnessSessions) sessions of illness this school year, below \(settings.illnessSessions) (a mark was amended)"
         default: return ""
         }
     }

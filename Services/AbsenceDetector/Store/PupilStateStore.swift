@@ -9,13 +9,14 @@ import Storage
 /// The detector's state in PostgreSQL: one row per pupil at a school, with the marks, the conditions and
 /// the year-to-date figures (for the API and the summaries), plus the signals sent.
 enum PupilStateStore {
-    static let columns = "school_urn, upn, partition, sessions, conditions, conditions_year, signalled_spells"
+    static let columns = "school_urn, upn, partition, sessions, conditions, conditions_year, signalled_spells, explained_spells, returned_spells, penalty_used_through"
+    typealias Row = (String, String, Int32, ByteBuffer, String, Int, ByteBuffer, ByteBuffer, ByteBuffer, Int32)
 
     static func load(partitions: Set<Int32>, on connection: PostgresConnection, logger: Logger) async throws -> [PupilState] {
         let rows = try await connection.query(
             "SELECT \(unescaped: columns) FROM pupil_state WHERE partition = ANY(\(partitions.map { Int32($0) }))", logger: logger)
         var pupils: [PupilState] = []
-        for try await row in rows.decode((String, String, Int32, ByteBuffer, String, Int, ByteBuffer).self) {
+        for try await row in rows.decode(Row.self) {
             pupils.append(decode(row))
         }
         return pupils
@@ -24,7 +25,7 @@ enum PupilStateStore {
     static func load(school: String, upn: String, on client: PostgresClient, logger: Logger) async throws -> PupilState? {
         let rows = try await client.query(
             "SELECT \(unescaped: columns) FROM pupil_state WHERE school_urn = \(school) AND upn = \(upn)", logger: logger)
-        for try await row in rows.decode((String, String, Int32, ByteBuffer, String, Int, ByteBuffer).self) { return decode(row) }
+        for try await row in rows.decode(Row.self) { return decode(row) }
         return nil
     }
 
@@ -44,23 +45,35 @@ enum PupilStateStore {
         return nil
     }
 
-    private static func decode(_ row: (String, String, Int32, ByteBuffer, String, Int, ByteBuffer)) -> PupilState {
-        let (school, upn, partition, sessions, conditions, year, spells) = row
-        var spellSet = Set<Int32>()
-        var buffer = spells
-        while let ordinal = buffer.readInteger(endianness: .little, as: Int32.self) { spellSet.insert(ordinal) }
+    private static func decode(_ row: Row) -> PupilState {
+        let (school, upn, partition, sessions, conditions, year, spells, explained, returned, usedThrough) = row
         return PupilState(
             key: PupilKey(school: school, upn: upn), partition: partition,
             history: SessionHistory(encoded: sessions.readableBytesView),
             conditions: Set(conditions.split(separator: ",").compactMap(Condition.init(stored:))),
-            conditionsYear: year, signalledSpells: spellSet)
+            conditionsYear: year, signalledSpells: ordinals(spells), explainedSpells: ordinals(explained), returnedSpells: ordinals(returned),
+            penaltyUsedThrough: usedThrough)
+    }
+
+    /// Session ordinals stored as little-endian 32-bit integers.
+    private static func ordinals(_ bytes: ByteBuffer) -> Set<Int32> {
+        var set = Set<Int32>(), buffer = bytes
+        while let ordinal = buffer.readInteger(endianness: .little, as: Int32.self) { set.insert(ordinal) }
+        return set
+    }
+
+    private static func bytes(_ ordinals: Set<Int32>) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        for ordinal in ordinals.sorted() { buffer.writeInteger(ordinal, endianness: .little) }
+        return buffer
     }
 
     /// Writes the changed pupils in one statement. Call inside the batch's transaction.
     static func save(_ pupils: [PupilState], on connection: PostgresConnection, logger: Logger) async throws {
         guard !pupils.isEmpty else { return }
         var schools: [String] = [], upns: [String] = [], partitions: [Int32] = [], sessions: [ByteBuffer] = []
-        var conditions: [String] = [], conditionYears: [Int] = [], spells: [ByteBuffer] = []
+        var conditions: [String] = [], conditionYears: [Int] = [], spells: [ByteBuffer] = [], explained: [ByteBuffer] = [], returned: [ByteBuffer] = []
+        var usedThrough: [Int32] = []
         var years: [Int] = [], possible: [Int] = [], present: [Int] = [], activity: [Int] = [], authorised: [Int] = []
         var unauthorised: [Int] = [], notCounted: [Int] = [], persistent: [Bool] = [], severe: [Bool] = []
         for pupil in pupils {
@@ -70,9 +83,10 @@ enum PupilStateStore {
             sessions.append(ByteBuffer(bytes: pupil.history.encoded()))
             conditions.append(pupil.conditions.map(\.stored).sorted().joined(separator: ","))
             conditionYears.append(pupil.conditionsYear)
-            var spellBytes = ByteBuffer()
-            for ordinal in pupil.signalledSpells.sorted() { spellBytes.writeInteger(ordinal, endianness: .little) }
-            spells.append(spellBytes)
+            spells.append(bytes(pupil.signalledSpells))
+            explained.append(bytes(pupil.explainedSpells))
+            returned.append(bytes(pupil.returnedSpells))
+            usedThrough.append(pupil.penaltyUsedThrough)
             let figures = pupil.figures
             years.append(pupil.currentYear?.startYear ?? 0)
             possible.append(figures.possibleSessions)
@@ -87,16 +101,19 @@ enum PupilStateStore {
         try await connection.query("""
             INSERT INTO pupil_state (school_urn, upn, partition, sessions, conditions, conditions_year, signalled_spells, academic_year,
                 possible_sessions, present, approved_educational_activity, authorised_absence, unauthorised_absence, not_counted,
-                persistent_absence, severe_absence, updated_at)
+                persistent_absence, severe_absence, explained_spells, returned_spells, penalty_used_through, updated_at)
             SELECT *, now() FROM unnest(\(schools)::text[], \(upns)::text[], \(partitions)::int[], \(sessions)::bytea[], \(conditions)::text[],
                 \(conditionYears)::int[], \(spells)::bytea[], \(years)::int[], \(possible)::int[], \(present)::int[], \(activity)::int[],
-                \(authorised)::int[], \(unauthorised)::int[], \(notCounted)::int[], \(persistent)::bool[], \(severe)::bool[])
+                \(authorised)::int[], \(unauthorised)::int[], \(notCounted)::int[], \(persistent)::bool[], \(severe)::bool[],
+                \(explained)::bytea[], \(returned)::bytea[], \(usedThrough)::int[])
             ON CONFLICT (school_urn, upn) DO UPDATE SET partition = EXCLUDED.partition, sessions = EXCLUDED.sessions,
                 conditions = EXCLUDED.conditions, conditions_year = EXCLUDED.conditions_year, signalled_spells = EXCLUDED.signalled_spells,
                 academic_year = EXCLUDED.academic_year, possible_sessions = EXCLUDED.possible_sessions, present = EXCLUDED.present,
                 approved_educational_activity = EXCLUDED.approved_educational_activity, authorised_absence = EXCLUDED.authorised_absence,
                 unauthorised_absence = EXCLUDED.unauthorised_absence, not_counted = EXCLUDED.not_counted,
-                persistent_absence = EXCLUDED.persistent_absence, severe_absence = EXCLUDED.severe_absence, updated_at = now()
+                persistent_absence = EXCLUDED.persistent_absence, severe_absence = EXCLUDED.severe_absence,
+                explained_spells = EXCLUDED.explained_spells, returned_spells = EXCLUDED.returned_spells,
+                penalty_used_through = EXCLUDED.penalty_used_through, updated_at = now()
             """, logger: logger)
     }
 }

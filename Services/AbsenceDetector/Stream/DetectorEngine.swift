@@ -7,11 +7,11 @@ import Logging
 struct DetectorEngine {
     var pupils: [PupilKey: PupilState] = [:]
     let rules: SignalRules
-    let families: FamilyIndex
+    let families: RosterIndex
     /// Pupils changed since the last ``takeChanged()``: what the next transaction writes.
     private(set) var changed: Set<PupilKey> = []
 
-    init(settings: DetectorSettings, families: FamilyIndex = FamilyIndex()) {
+    init(settings: DetectorSettings, families: RosterIndex = RosterIndex()) {
         rules = SignalRules(settings: settings)
         self.families = families
     }
@@ -32,11 +32,12 @@ struct DetectorEngine {
                 continue
             }
             let key = PupilKey(school: school, upn: mark.upn)
+            let facts = families.facts(of: key)
             // Mutated in place: one hash lookup, no copy of the pupil's history.
             let recorded = { (pupil: inout PupilState) -> Bool in
                 pupil.partition = partition
                 guard pupil.record(when, code: code) else { return false }
-                signals += rules.evaluate(&pupil, changed: when)
+                signals += rules.evaluate(&pupil, changed: when, facts: facts)
                 return true
             }(&pupils[key, default: PupilState(key: key, partition: partition)])
             if recorded {

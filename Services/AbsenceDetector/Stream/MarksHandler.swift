@@ -17,7 +17,7 @@ struct MarksHandler: BatchHandler {
     private var emitted = 0
     private let signalsEmitted = Counter(label: "detector_signals_total")
 
-    init(settings: DetectorSettings, families: FamilyIndex) {
+    init(settings: DetectorSettings, families: RosterIndex) {
         engine = DetectorEngine(settings: settings, families: families)
     }
 

@@ -41,7 +41,7 @@ enum RebuildCommand {
             rebuild.stopAtEnd = true
             let consumer = try BatchConsumer(
                 configuration: consumerConfiguration, settings: rebuild, postgres: postgres,
-                handler: MarksHandler(settings: settings, families: FamilyIndex()), logger: logger)
+                handler: MarksHandler(settings: settings, families: RosterIndex()), logger: logger)
             try await consumer.run()
             let rows = try await postgres.query("SELECT count(*), coalesce(sum(possible_sessions), 0) FROM pupil_state", logger: logger)
             for try await (pupils, possible) in rows.decode((Int, Int).self) {
