@@ -38,7 +38,11 @@ extension AbsenceDetector {
             let summaries = SummaryRoutes(postgres: context.postgres, settings: settings, logger: context.logger)
             let worklists = WorklistRoutes(postgres: context.postgres, settings: settings, logger: context.logger)
             let signals = SignalRoutes(postgres: context.postgres, logger: context.logger)
-            return ServiceComponents(services: [producer, relay, marks, profiles], personalData: personalData(families: families), routes: { api in
+            let watches = try BatchConsumer(
+                configuration: KafkaConsumerConfiguration(client: context.configuration.kafka, groupID: group + "-watches", topics: [TopicCatalogue.attendanceWatches.name]),
+                settings: .init(name: group + "-watches"), postgres: context.postgres,
+                handler: WatchesHandler(), logger: context.logger, committed: { relay.wake() })
+            return ServiceComponents(services: [producer, relay, marks, profiles, watches], personalData: personalData(families: families), routes: { api in
                 pupils.add(to: api)
                 summaries.add(to: api)
                 worklists.add(to: api)

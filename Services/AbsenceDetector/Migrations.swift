@@ -75,5 +75,23 @@ enum Migrations {
             // The dates, not the date of birth: what the rules need and no more.
             "ALTER TABLE pupil_profiles ADD COLUMN compulsory_from date, ADD COLUMN compulsory_until date",
         ]),
+        Migration(version: 8, name: "watches", statements: [
+            """
+            CREATE TABLE watches (
+                watch_id text PRIMARY KEY,
+                school_urn text NOT NULL,
+                upn text NOT NULL,
+                from_date date NOT NULL,
+                to_date date NOT NULL,
+                max_unauthorised integer NOT NULL,
+                min_attendance_percent integer,
+                breached_at timestamptz,
+                ended_at timestamptz,
+                cancelled_at timestamptz,
+                created_at timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+            "CREATE INDEX watches_open ON watches (school_urn, upn) WHERE ended_at IS NULL AND cancelled_at IS NULL",
+        ]),
     ]
 }

@@ -24,6 +24,10 @@ public struct AttendanceSignal: Codable, Sendable, Equatable {
         case illness15Days = "illness_15_days"
         case recovered
         case pattern
+        /// A watch's limit was passed: `sessions` holds the first offending session and its code.
+        case watchBreached = "watch_breached"
+        /// A watch's window is over: `figures` are the window's, `watchMet` whether the limits were kept.
+        case watchEnded = "watch_ended"
     }
 
     /// Year-to-date figures of the academic year the signal is about.
@@ -93,6 +97,10 @@ public struct AttendanceSignal: Codable, Sendable, Equatable {
     public var sessions: [SessionMark]
     /// `pattern` signals only.
     public var siblings: [Sibling]?
+    /// `watch_breached` and `watch_ended` only: the watch (`attendance.watches`) answered.
+    public var watchId: String?
+    /// `watch_ended` only.
+    public var watchMet: Bool?
 
     public init(kind: Kind, schoolUrn: String, upn: String, academicYear: String, asOf: String, recoveredFrom: Kind? = nil,
                 reason: String, figures: Figures, windowStart: String? = nil, windowEnd: String? = nil, sessions: [SessionMark] = []) {

@@ -43,9 +43,13 @@ public struct PupilProfile: Codable, Sendable, Equatable {
     public var flags: Flags
     /// Links siblings across schools.
     public var familyId: String?
+    /// Version 2: the pupil's parents and carers, without contact details (those are on `pupils.contacts`):
+    /// what the pathway needs to address notices to each parent with parental responsibility. Absent in v1.
+    public var parents: [ParentRef]?
 
     public init(upn: String, schoolUrn: String, forename: String, surname: String, dateOfBirth: String, yearGroup: String,
-                admissionDate: String, leavingDate: String?, flags: Flags, familyId: String?) {
+                admissionDate: String, leavingDate: String?, flags: Flags, familyId: String?, parents: [ParentRef]? = nil) {
+        self.parents = parents
         self.upn = upn
         self.schoolUrn = schoolUrn
         self.forename = forename
@@ -59,8 +63,33 @@ public struct PupilProfile: Codable, Sendable, Equatable {
     }
 }
 
+/// A parent or carer of a pupil as `pupils.profiles` carries them: no name, no contact details.
+public struct ParentRef: Codable, Sendable, Equatable {
+    /// The MIS's stable id of the contact: the same parent of two children has one id.
+    public var contactId: String
+    public var relationship: String
+    public var parentalResponsibility: Bool
+    public var livesWithPupil: Bool
+    /// A court order (or the like) restricts contact: never send this person anything about the pupil.
+    public var contactRestricted: Bool
+
+    public init(contactId: String, relationship: String, parentalResponsibility: Bool, livesWithPupil: Bool, contactRestricted: Bool) {
+        self.contactId = contactId
+        self.relationship = relationship
+        self.parentalResponsibility = parentalResponsibility
+        self.livesWithPupil = livesWithPupil
+        self.contactRestricted = contactRestricted
+    }
+}
+
 /// Someone to contact about a pupil.
 public struct PupilContact: Codable, Sendable, Equatable {
+    /// Version 2: the MIS's stable id of the contact (absent in v1).
+    public var contactId: String?
+    /// Version 2: contact is restricted (a court order): the notification service sends nothing to them.
+    public var contactRestricted: Bool?
+    /// Version 2: whether the contact lives with the pupil.
+    public var livesWithPupil: Bool?
     public var name: String
     public var relationship: String
     public var parentalResponsibility: Bool
@@ -70,8 +99,11 @@ public struct PupilContact: Codable, Sendable, Equatable {
     /// `email`, `sms`, `letter` or `in_app`.
     public var preferredChannel: String?
 
-    public init(name: String, relationship: String, parentalResponsibility: Bool, email: String?, mobile: String?,
-                preferredLanguage: String?, preferredChannel: String?) {
+    public init(contactId: String? = nil, name: String, relationship: String, parentalResponsibility: Bool, email: String?, mobile: String?,
+                preferredLanguage: String?, preferredChannel: String?, livesWithPupil: Bool? = nil, contactRestricted: Bool? = nil) {
+        self.contactId = contactId
+        self.livesWithPupil = livesWithPupil
+        self.contactRestricted = contactRestricted
         self.name = name
         self.relationship = relationship
         self.parentalResponsibility = parentalResponsibility
@@ -85,7 +117,8 @@ public struct PupilContact: Codable, Sendable, Equatable {
 /// On `pupils.profiles`: the profiles a roster upload added or changed.
 public struct PupilProfilesUpdated: Codable, Sendable, Equatable {
     public static let type = "pupils.profiles-updated"
-    public static let version = 1
+    /// 2 adds `parents` to each profile; a consumer reads both (the field is optional).
+    public static let version = 2
     public var schoolUrn: String
     public var pupils: [PupilProfile]
     public init(schoolUrn: String, pupils: [PupilProfile]) {
@@ -97,7 +130,8 @@ public struct PupilProfilesUpdated: Codable, Sendable, Equatable {
 /// On `pupils.contacts`: the contacts a roster upload added or changed, for the notification service.
 public struct PupilContactsUpdated: Codable, Sendable, Equatable {
     public static let type = "pupils.contacts-updated"
-    public static let version = 1
+    /// 2 adds `contactId`, `livesWithPupil` and `contactRestricted` to each contact; a consumer reads both.
+    public static let version = 2
     public struct Entry: Codable, Sendable, Equatable {
         public var upn: String
         public var contacts: [PupilContact]

@@ -35,6 +35,10 @@ public enum TopicCatalogue {
         name: "attendance.signals", partitions: 8, key: "school URN",
         producers: ["absence-detector"], consumers: ["pathway-coordinator", "notification"],
         purpose: "first-day absence, threshold and pattern signals with their evidence")
+    public static let attendanceWatches = TopicDescription(
+        name: "attendance.watches", partitions: 4, key: "school URN",
+        producers: ["pathway-coordinator"], consumers: ["absence-detector"],
+        purpose: "windows the pathway asks the detector to watch (a Notice to Improve, a contract, monitoring)")
     public static let meetingRequests = TopicDescription(
         name: "pathway.meeting-requests", partitions: 2, key: "case id",
         producers: ["pathway-coordinator"], consumers: ["meeting-scheduler"],
@@ -54,7 +58,7 @@ public enum TopicCatalogue {
 
     /// The topics that carry events, in pipeline order.
     public static let eventTopics: [TopicDescription] = [
-        misRegisters, attendanceMarks, pupilProfiles, pupilContacts, attendanceSignals,
+        misRegisters, attendanceMarks, pupilProfiles, pupilContacts, attendanceSignals, attendanceWatches,
         meetingRequests, meetingsBooked, meetingOutcomes, notificationRequests,
     ]
 

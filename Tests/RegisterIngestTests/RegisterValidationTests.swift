@@ -55,6 +55,18 @@ struct RegisterValidationTests {
         #expect(rejected.errors == [FieldError(location: "date", value: "2026-02-30", reason: "a date is a real calendar day written YYYY-MM-DD")])
     }
 
+    @Test func theMorningAndAfternoonPresentCodesAreNotSwapped() throws {
+        let pm = try #require(throws: RegisterRejected.self) {
+            try validator.validate(try document(#"{"schoolUrn": "100000", "date": "2026-11-16", "session": "PM", "marks": [{"upn": "\#(upn(1))", "code": "\\"}, {"upn": "\#(upn(2))", "code": "/"}]}"#))
+        }
+        #expect(pm.errors == [FieldError(location: "marks[1].code", value: "/", reason: "/ is present in the morning; the afternoon's present code is \\")])
+        let am = try #require(throws: RegisterRejected.self) {
+            try validator.validate(try document(#"{"schoolUrn": "100000", "date": "2026-11-16", "session": "AM", "marks": [{"upn": "\#(upn(1))", "code": "\\"}]}"#))
+        }
+        #expect(am.errors.map(\.location) == ["marks[0].code"])
+        #expect(try validator.validate(try document(#"{"schoolUrn": "100000", "date": "2026-11-16", "session": "AM", "marks": [{"upn": "\#(upn(1))", "code": "/"}]}"#)).marks.count == 1)
+    }
+
     @Test func aRegisterWithoutMarksOrFieldsSaysWhatIsMissing() throws {
         let rejected = try #require(throws: RegisterRejected.self) { try validator.validate(try document("{}")) }
         #expect(Set(rejected.errors.map(\.location)) == ["schoolUrn", "date", "session", "marks"])

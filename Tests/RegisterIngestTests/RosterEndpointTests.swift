@@ -1,3 +1,4 @@
+import AttendanceDomain
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -71,6 +72,74 @@ struct RosterEndpointTests {
             #expect(!body.contains("jo-at-home"))
             #expect(try await RegisterEndpointTests.count("SELECT count(*) FROM pupils", postgres) == 0)
             #expect(try await Self.put(client, school: school, Self.roster(), token: "nope").0 == .unauthorized)
+        }
+    }
+
+    @Test func rosterVersion2CarriesParentsWithoutContactDetailsAndAPupilLeftOutIsALeaver() async throws {
+        let school = RegisterEndpointTests.school()
+        let roster = ByteBuffer(string: """
+            {"pupils": [
+              {"upn": "\(upn(1))", "forename": "Amelia", "surname": "Ward", "dateOfBirth": "2015-03-02", "yearGroup": "6", "admissionDate": "2019-09-04",
+               "contacts": [{"contactId": "C-77", "name": "Jo Ward", "relationship": "mother", "parentalResponsibility": true, "livesWithPupil": true,
+                             "email": "jo@example.org", "preferredChannel": "email"},
+                            {"contactId": "C-78", "name": "Sam Ward", "relationship": "father", "parentalResponsibility": true, "livesWithPupil": false,
+                             "contactRestricted": true, "mobile": "07700 900111"}]},
+              {"upn": "\(upn(2))", "forename": "Sam", "surname": "Ward", "dateOfBirth": "2018-11-20", "yearGroup": "3", "admissionDate": "2022-09-05",
+               "contacts": [{"contactId": "C-77", "name": "Jo Ward", "relationship": "mother", "parentalResponsibility": true}]}
+            ]}
+            """)
+        try await endpoints.withService { client, postgres, _ in
+            let stored = try await Self.put(client, school: school, roster)
+            #expect(stored.0 == .ok, "\(stored.1)")
+            func payloads(_ topic: String) async throws -> [[String: Any]] {
+                let rows = try await postgres.query("""
+                    SELECT convert_from(payload, 'UTF8') FROM outbox WHERE topic = \(topic) AND message_key = \(school) ORDER BY id
+                    """, logger: TestEnvironment.logger)
+                var found: [[String: Any]] = []
+                for try await text in rows.decode(String.self) {
+                    let envelope = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+                    #expect(envelope["schemaVersion"] as? Int == 2)
+                    found += ((envelope["data"] as? [String: Any])?["pupils"] as? [[String: Any]]) ?? []
+                }
+                return found
+            }
+            let profiles = try await payloads("pupils.profiles")
+            let parents = try #require(profiles.first { $0["upn"] as? String == upn(1) }?["parents"] as? [[String: Any]])
+            #expect(parents.map { $0["contactId"] as? String } == ["C-77", "C-78"])
+            #expect(parents.last?["contactRestricted"] as? Bool == true && parents.first?["livesWithPupil"] as? Bool == true)
+            // The same parent of two children: one contact id on both.
+            #expect((profiles.first { $0["upn"] as? String == upn(2) }?["parents"] as? [[String: Any]])?.first?["contactId"] as? String == "C-77")
+            // No name, email or phone on pupils.profiles; the contacts event carries them with the same ids.
+            let profileText = try await RegisterEndpointTests.count(
+                "SELECT count(*) FROM outbox WHERE topic = 'pupils.profiles' AND (convert_from(payload, 'UTF8') LIKE '%Jo Ward%' OR convert_from(payload, 'UTF8') LIKE '%07700%')", postgres)
+            #expect(profileText == 0)
+            let contacts = try await payloads("pupils.contacts")
+            let restricted = try #require((contacts.first { $0["upn"] as? String == upn(1) }?["contacts"] as? [[String: Any]])?.last)
+            #expect(restricted["contactId"] as? String == "C-78" && restricted["contactRestricted"] as? Bool == true)
+
+            // The next roster leaves out pupil 2: a leaver from today, published so, still stored.
+            let next = ByteBuffer(string: """
+                {"pupils": [{"upn": "\(upn(1))", "forename": "Amelia", "surname": "Ward", "dateOfBirth": "2015-03-02", "yearGroup": "6", "admissionDate": "2019-09-04",
+                  "contacts": [{"contactId": "C-77", "name": "Jo Ward", "relationship": "mother", "parentalResponsibility": true, "livesWithPupil": true,
+                                "email": "jo@example.org", "preferredChannel": "email"},
+                               {"contactId": "C-78", "name": "Sam Ward", "relationship": "father", "parentalResponsibility": true, "livesWithPupil": false,
+                                "contactRestricted": true, "mobile": "07700 900111"}]}]}
+                """)
+            let second = try await Self.put(client, school: school, next)
+            #expect(second.0 == .ok && second.1.contains(#""leavers":1"#) && second.1.contains(#""profilesChanged":0"#), "\(second.1)")
+            let left = try await payloads("pupils.profiles").filter { $0["upn"] as? String == upn(2) }
+            #expect(left.count == 2 && left.last?["leavingDate"] as? String == SchoolDate.today(inTimeZone: "Europe/London").iso)
+            #expect(try await RegisterEndpointTests.count("SELECT count(*) FROM pupils WHERE school_urn = '\(school)'", postgres) == 2)
+            // Sent again without pupil 2: already a leaver, nothing to publish.
+            #expect(try await Self.put(client, school: school, next).1.contains(#""leavers":0"#))
+
+            // One contact id twice for a pupil is refused, naming the place.
+            let twice = ByteBuffer(string: """
+                {"pupils": [{"upn": "\(upn(3))", "forename": "Kai", "surname": "Ward", "dateOfBirth": "2016-01-01", "yearGroup": "5", "admissionDate": "2020-09-01",
+                  "contacts": [{"contactId": "C-9", "name": "A"}, {"contactId": "C-9", "name": "B"}]}]}
+                """)
+            let refused = try await Self.put(client, school: school, twice)
+            #expect(refused.0 == .unprocessableContent && refused.1.contains("pupils[0].contacts[1].contactId"))
         }
     }
 }

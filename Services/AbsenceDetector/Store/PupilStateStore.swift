@@ -22,6 +22,13 @@ enum PupilStateStore {
         return pupils
     }
 
+    static func load(school: String, upn: String, on connection: PostgresConnection, logger: Logger) async throws -> PupilState? {
+        let rows = try await connection.query(
+            "SELECT \(unescaped: columns) FROM pupil_state WHERE school_urn = \(school) AND upn = \(upn)", logger: logger)
+        for try await row in rows.decode(Row.self) { return decode(row) }
+        return nil
+    }
+
     static func load(school: String, upn: String, on client: PostgresClient, logger: Logger) async throws -> PupilState? {
         let rows = try await client.query(
             "SELECT \(unescaped: columns) FROM pupil_state WHERE school_urn = \(school) AND upn = \(upn)", logger: logger)

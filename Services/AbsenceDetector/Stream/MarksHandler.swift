@@ -45,7 +45,14 @@ struct MarksHandler: BatchHandler {
                 batch.deadLetter(message, reason: "unreadable attendance.marks event: \(error)")
             }
         }
-        try await PupilStateStore.save(engine.takeChanged(), on: connection, logger: batch.logger)
+        let changed = engine.takeChanged()
+        // The pathway's watches on the pupils this batch changed, judged on the state just computed.
+        let watches = try await WatchStore.open(for: changed.map(\.key), on: connection, logger: batch.logger)
+        if !watches.isEmpty {
+            let byKey = Dictionary(changed.map { ($0.key, $0) }, uniquingKeysWith: { $1 })
+            signals += try await WatchStore.evaluate(watches, pupils: { byKey[$0] }, on: connection, logger: batch.logger)
+        }
+        try await PupilStateStore.save(changed, on: connection, logger: batch.logger)
         try await SignalStore.record(signals, on: connection, logger: batch.logger)
         emitted = signals.count
     }

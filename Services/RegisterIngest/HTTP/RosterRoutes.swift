@@ -5,8 +5,8 @@ import Hummingbird
 import Logging
 import PostgresNIO
 
-/// `PUT /v1/schools/{urn}/pupils`: the school's roster. Listed pupils are added or updated; a pupil who
-/// left is sent with a leaving date (pupils missing from the list are kept). All or nothing: any
+/// `PUT /v1/schools/{urn}/pupils`: the school's whole roll. Listed pupils are added or updated; a stored
+/// pupil the roster leaves out becomes a leaver with today's leaving date (kept, not forgotten). All or nothing: any
 /// error refuses the whole roster with every error found. Contact details never appear in errors or logs.
 struct RosterRoutes: Sendable {
     let registers: RegisterRoutes
@@ -46,7 +46,7 @@ struct RosterRoutes: Sendable {
         context.access.pupils(entries.map(\.profile.upn))
         let logger = registers.logger
         let counts = try await registers.postgres.withTransaction(logger: logger) { connection in
-            let counts = try await RosterStore.store(entries, school: school, on: connection, logger: logger)
+            let counts = try await RosterStore.store(entries, school: school, today: registers.today(), on: connection, logger: logger)
             try await context.recordAccess(request, status: .ok, on: connection, logger: logger)
             return counts
         }

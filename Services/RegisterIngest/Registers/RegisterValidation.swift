@@ -98,6 +98,12 @@ struct RegisterValidator: Sendable {
             var code: RegisterCode?
             if let raw = mark.code {
                 do { code = try RegisterCode(parsing: raw) } catch { errors.append(FieldError(location: at.mark(index, "code"), value: raw, reason: error.description)) }
+                // `/` is the morning's present code and `\` the afternoon's: the other way round is a mistake.
+                if let parsed = code, let half, (parsed.code == "/" && half == .pm) || (parsed.code == "\\" && half == .am) {
+                    errors.append(FieldError(location: at.mark(index, "code"), value: raw,
+                                             reason: half == .pm ? "/ is present in the morning; the afternoon's present code is \\" : "\\ is present in the afternoon; the morning's present code is /"))
+                    code = nil
+                }
             } else {
                 errors.append(FieldError(location: at.mark(index, "code"), value: nil, reason: "each mark has a register code"))
             }

@@ -17,6 +17,11 @@ struct RosterDocument: Decodable, Sendable {
     }
 
     struct Contact: Decodable, Sendable {
+        /// The MIS's stable id of the contact (roster v2): required to appear among the pupil's parents.
+        var contactId: String?
+        var livesWithPupil: Bool?
+        /// A court order (or the like) restricts contact with this person.
+        var contactRestricted: Bool?
         var name: String?
         var relationship: String?
         var parentalResponsibility: Bool?
@@ -81,6 +86,8 @@ struct RosterValidator: Sendable {
                 errors.append(FieldError(location: at("leavingDate"), value: leaving.iso, reason: "a pupil cannot leave before their admission date \(admission.iso)"))
             }
             var contacts: [PupilContact] = []
+            var parents: [ParentRef] = []
+            var contactIds: [String: Int] = [:]
             for (contactIndex, contact) in (pupil.contacts ?? []).enumerated() {
                 let where_ = { (field: String) in at("contacts[\(contactIndex)].\(field)") }
                 let name = contact.name.flatMap { $0.trimmingSpaces.isEmpty ? nil : $0 }
@@ -98,17 +105,31 @@ struct RosterValidator: Sendable {
                 if let channel = contact.preferredChannel, !Self.channels.contains(channel) {
                     errors.append(FieldError(location: where_("preferredChannel"), value: channel, reason: "a channel is email, sms, letter or in_app"))
                 }
+                if let id = contact.contactId {
+                    if id.trimmingSpaces.isEmpty || id.count > 64 {
+                        errors.append(FieldError(location: where_("contactId"), value: id, reason: "a contact id is the MIS's id, 1 to 64 characters"))
+                    } else if let earlier = contactIds[id] {
+                        errors.append(FieldError(location: where_("contactId"), value: id, reason: "this contact is already listed for the pupil at contacts[\(earlier)]"))
+                    } else {
+                        contactIds[id] = contactIndex
+                        parents.append(ParentRef(contactId: id, relationship: contact.relationship ?? "", parentalResponsibility: contact.parentalResponsibility ?? false,
+                                                 livesWithPupil: contact.livesWithPupil ?? false, contactRestricted: contact.contactRestricted ?? false))
+                    }
+                }
                 if let name {
-                    contacts.append(PupilContact(name: name, relationship: contact.relationship ?? "", parentalResponsibility: contact.parentalResponsibility ?? false,
+                    contacts.append(PupilContact(contactId: contact.contactId, name: name, relationship: contact.relationship ?? "",
+                                                 parentalResponsibility: contact.parentalResponsibility ?? false,
                                                  email: contact.email, mobile: contact.mobile, preferredLanguage: contact.preferredLanguage,
-                                                 preferredChannel: contact.preferredChannel))
+                                                 preferredChannel: contact.preferredChannel, livesWithPupil: contact.livesWithPupil,
+                                                 contactRestricted: contact.contactRestricted))
                 }
             }
             if let upn, let forename, let surname, let birth, let yearGroup, let admission {
                 entries.append(RosterEntry(
                     profile: PupilProfile(upn: upn, schoolUrn: school.value, forename: forename, surname: surname, dateOfBirth: birth.iso,
                                           yearGroup: yearGroup, admissionDate: admission.iso, leavingDate: leaving?.iso,
-                                          flags: pupil.flags ?? PupilProfile.Flags(), familyId: pupil.familyId),
+                                          flags: pupil.flags ?? PupilProfile.Flags(), familyId: pupil.familyId,
+                                          parents: parents.isEmpty ? nil : parents),
                     contacts: contacts))
             }
         }

@@ -8,16 +8,19 @@ import Storage
 
 /// Stores a school's roster and queues, in the same transaction, `pupils.profiles` events with the
 /// profiles that are new or changed and `pupils.contacts` events with the changed contacts, each list cut
-/// into events under the broker's message size (`EventChunks`).
+/// into events under the broker's message size (`EventChunks`). A roster is the school's whole roll: a
+/// stored pupil it leaves out, not yet marked as left, is a leaver from `today` (kept, and published so).
 enum RosterStore {
     struct Counts: Sendable, Equatable, Codable {
         var pupils = 0
         var profilesChanged = 0
         var contactsChanged = 0
+        /// Pupils on the roll before, left out of this roster: now leavers.
+        var leavers = 0
     }
 
     /// Call inside a transaction.
-    static func store(_ entries: [RosterEntry], school: URN, on connection: PostgresConnection, logger: Logger) async throws -> Counts {
+    static func store(_ entries: [RosterEntry], school: URN, today: SchoolDate, on connection: PostgresConnection, logger: Logger) async throws -> Counts {
         // Two rosters of one school wait for each other: each then compares with what the other stored, and
         // their upserts cannot lock the same pupils in opposite orders. Taken before any pupil is read.
         try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockSpace), \(Int32(school.value)!))", logger: logger)
@@ -49,11 +52,14 @@ enum RosterStore {
             if profileDiffers { profileChanged.insert(upn) }
             if contactsDiffer { contactsChanged.insert(upn) }
         }
+        let leavers = try await markLeavers(school: school, listed: upns, today: today, encoder: encoder, on: connection, logger: logger)
         let chunks = EventChunks()
         var events: [OutboxMessage] = []
         let profileIndices = entries.indices.filter { profileChanged.contains(entries[$0].profile.upn) }
-        for range in chunks.ranges(sizes: profileIndices.map { profiles[$0].utf8.count }) {
-            let pupils = profileIndices[range].map { entries[$0].profile }
+        let published = profileIndices.map { entries[$0].profile } + leavers.map(\.profile)
+        let sizes = profileIndices.map { profiles[$0].utf8.count } + leavers.map(\.json.utf8.count)
+        for range in chunks.ranges(sizes: sizes) {
+            let pupils = Array(published[range])
             events.append(try IngestEvents.outboxMessage(PupilProfilesUpdated.type, version: PupilProfilesUpdated.version, topic: TopicCatalogue.pupilProfiles.name,
                                       school: school, data: PupilProfilesUpdated(schoolUrn: school, pupils: pupils)))
         }
@@ -64,7 +70,31 @@ enum RosterStore {
                                       school: school, data: PupilContactsUpdated(schoolUrn: school, pupils: pupils)))
         }
         try await Outbox.enqueue(events, on: connection, logger: logger)
-        return Counts(pupils: entries.count, profilesChanged: profileIndices.count, contactsChanged: contactIndices.count)
+        return Counts(pupils: entries.count, profilesChanged: profileIndices.count, contactsChanged: contactIndices.count, leavers: leavers.count)
+    }
+
+    /// The stored pupils of the school that this roster leaves out and that have no leaving date: they get
+    /// `today` as their leaving date (stored in canonical JSON, like every profile) and are returned to publish.
+    private static func markLeavers(school: String, listed: [String], today: SchoolDate, encoder: JSONEncoder,
+                                    on connection: PostgresConnection, logger: Logger) async throws -> [(profile: PupilProfile, json: String)] {
+        let rows = try await connection.query("""
+            SELECT profile_json FROM pupils
+            WHERE school_urn = \(school) AND NOT (upn = ANY(\(listed)::text[])) AND (profile_json::jsonb ->> 'leavingDate') IS NULL
+            ORDER BY upn
+            """, logger: logger)
+        var leavers: [(profile: PupilProfile, json: String)] = []
+        for try await stored in rows.decode(String.self) {
+            var profile = try JSONDecoder().decode(PupilProfile.self, from: Data(stored.utf8))
+            profile.leavingDate = today.iso
+            leavers.append((profile, String(decoding: try encoder.encode(profile), as: UTF8.self)))
+        }
+        guard !leavers.isEmpty else { return [] }
+        try await connection.query("""
+            UPDATE pupils SET profile_json = l.json, updated_at = now()
+            FROM unnest(\(leavers.map(\.profile.upn))::text[], \(leavers.map(\.json))::text[]) AS l(upn, json)
+            WHERE pupils.school_urn = \(school) AND pupils.upn = l.upn
+            """, logger: logger)
+        return leavers
     }
 
     /// The first key of the roster locks (PostgreSQL's two-key form, the school URN second). Session locks

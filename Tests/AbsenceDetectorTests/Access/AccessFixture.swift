@@ -29,6 +29,8 @@ struct AccessFixture {
         let detectorSchema: String
         /// pathway-coordinator, notification and meeting-scheduler, when asked for.
         let others: [any TestClientProtocol]
+        /// The test's own broker, for messages a test sends itself.
+        let brokerPort: Int
     }
 
     static func withServices(everyService: Bool = false, _ body: @Sendable (Running) async throws -> Void) async throws {
@@ -48,7 +50,7 @@ struct AccessFixture {
                         try await withOthers(everyService ? [PathwayCoordinator.descriptor, NotificationService.descriptor, MeetingScheduler.descriptor] : [],
                                              environment: base, clients: []) { others in
                             try await body(Running(ingest: ingest, detector: detector, ingestPostgres: ingestPostgres, detectorPostgres: detectorPostgres,
-                                                   ingestSchema: ingestSchema, detectorSchema: detectorSchema, others: others))
+                                                   ingestSchema: ingestSchema, detectorSchema: detectorSchema, others: others, brokerPort: broker.port))
                         }
                     }
                 }

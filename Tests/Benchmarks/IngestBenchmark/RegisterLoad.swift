@@ -37,7 +37,8 @@ struct RegisterLoad {
             var json = #"{"schoolUrn":"\#(urn(school))","date":"\#(date.iso)","session":"\#(slot % 2 == 0 ? "AM" : "PM")","marks":["#
             for pupil in 0..<marksEach {
                 if pupil > 0 { json += "," }
-                json += #"{"upn":"\#(upn(school: school, pupil: pupil))","code":"\#(codes[(pupil &* 7 &+ index) % codes.count])"}"#
+                let code = codes[(pupil &* 7 &+ index) % codes.count]
+                json += #"{"upn":"\#(upn(school: school, pupil: pupil))","code":"\#(code == "/" && slot % 2 == 1 ? "\\\\" : code)"}"#
             }
             json += "]}"
             return ByteBuffer(string: json)
