@@ -31,6 +31,7 @@ extension RegisterIngest {
                 postgres: context.postgres, logger: context.logger, maximumBodyBytes: maximumBody,
                 today: { SchoolDate.today(inTimeZone: "Europe/London") }, outboxWritten: { relay.wake() })
             let roster = RosterRoutes(registers: routes)
+            let unknown = UnknownPupilsRoutes(postgres: context.postgres, logger: context.logger)
             let group = env.string("INGEST_CONSUMER_GROUP", default: "register-ingest")
             let feed = try BatchConsumer(
                 configuration: KafkaConsumerConfiguration(client: context.configuration.kafka, groupID: group, topics: [TopicCatalogue.misRegisters.name]),
@@ -39,6 +40,7 @@ extension RegisterIngest {
             return ServiceComponents(services: [producer, relay, feed], personalData: personalData, environmentConnectorToken: connectorToken, routes: { api in
                 routes.add(to: api)
                 roster.add(to: api)
+                unknown.add(to: api)
             })
         })
 }

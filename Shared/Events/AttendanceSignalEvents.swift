@@ -24,6 +24,8 @@ public struct AttendanceSignal: Codable, Sendable, Equatable {
         case illness15Days = "illness_15_days"
         case recovered
         case pattern
+        /// Register quality: an `N` still unresolved 5 school days later (it should have become a reason or `O`).
+        case nUnresolved5Days = "n_unresolved_5_days"
         /// A watch's limit was passed: `sessions` holds the first offending session and its code.
         case watchBreached = "watch_breached"
         /// A watch's window is over: `figures` are the window's, `watchMet` whether the limits were kept.

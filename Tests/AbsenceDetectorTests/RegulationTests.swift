@@ -162,4 +162,22 @@ struct RegulationTests {
             }
         }
     }
+
+    @Test func anNStillUnresolvedFiveSchoolDaysLaterIsReportedOnce() {
+        let days = SignalRulesTests.schoolDays(8)
+        var engine = engine()
+        // N on Monday AM (day 0) and Tuesday PM (day 1); present otherwise through Friday.
+        var codes = (0..<10).map { $0 % 2 == 0 ? "/" : "\\" }
+        codes[0] = "N"; codes[3] = "N"
+        #expect(!SignalRulesTests.feed(&engine, codes, days: days, logger: logger).contains { $0.kind == .nUnresolved5Days })
+        // Next Monday is five school days after: Monday's N is still N.
+        let monday = engine.apply(school: Self.school, date: days[5].iso, session: "AM", marks: [(Self.pupil, "/")], partition: 0, logger: logger)
+        #expect(monday.filter { $0.kind == .nUnresolved5Days }.map(\.asOf) == ["\(days[0].iso) AM"])
+        #expect(!engine.apply(school: Self.school, date: days[5].iso, session: "PM", marks: [(Self.pupil, "\\")], partition: 0, logger: logger)
+            .contains { $0.kind == .nUnresolved5Days })
+        // Tuesday's N is resolved (to I) in time: nothing next Tuesday.
+        _ = engine.apply(school: Self.school, date: days[1].iso, session: "PM", marks: [(Self.pupil, "I")], partition: 0, logger: logger)
+        #expect(!engine.apply(school: Self.school, date: days[6].iso, session: "AM", marks: [(Self.pupil, "/")], partition: 0, logger: logger)
+            .contains { $0.kind == .nUnresolved5Days })
+    }
 }

@@ -52,6 +52,10 @@ struct RosterEndpointTests {
             let (status, body) = try await RegisterEndpointTests.post(client, RegisterEndpointTests.register(school, marks: [(upn(1), "/"), (upn(9), "/")]))
             #expect(status == .ok)
             #expect(body["unknownPupils"] as? [String] == [upn(9)])
+            // Listed for the school, with the dates and the count of the marks.
+            let listed = try await client.execute(uri: "/v1/schools/\(school)/unknown-pupils", method: .get,
+                                                  headers: [.authorization: "Bearer \(RegisterEndpointTests.token)"]) { String(buffer: $0.body) }
+            #expect(listed.contains(#""upn":"\#(upn(9))""#) && listed.contains(#""marks":1"#) && !listed.contains(upn(1)), "\(listed)")
         }
     }
 

@@ -17,6 +17,8 @@ struct DetectorSettings: Sendable, Equatable {
     var continuousUnauthorisedSessions = 20
     /// Sessions of illness (`I`) in the year at which the school makes a sickness return (15 school days).
     var illnessSessions = 30
+    /// School days after which an `N` should have been resolved (a reason, or `O`).
+    var nResolutionSchoolDays = 5
     /// The recent stretch compared with the year to date to say whether attendance is falling.
     var recentSchoolDays = 10
     /// A weekday missed in at least `patternWeeks` of the last `patternWindowWeeks` weeks is a pattern.

@@ -19,6 +19,7 @@ struct SignalRules: Sendable {
         let changedCode = pupil.history.entries[pupil.history.index(of: Int32(changed.ordinal))].code
         var signals: [AttendanceSignal] = firstDayAbsences(&pupil, around: changed, evidence: evidence)
         signals += explainedFirstDay(&pupil, changed: changed, evidence: evidence)
+        signals += unresolvedN(pupil, changed: changed, evidence: evidence)
 
         var now: Set<Condition> = []
         let figures = pupil.figures
@@ -102,6 +103,32 @@ struct SignalRules: Sendable {
         return [evidence.signal(.firstDayAbsenceExplained, asOf: entry.session,
                                 reason: "the first day of the absence on \(entry.session) is now \(entry.code.code) (\(entry.code.meaning))",
                                 sessions: [Evidence.mark(entry)])]
+    }
+
+    /// When the first mark of a new latest school day arrives, the `N` sessions of the school day
+    /// `nResolutionSchoolDays` before it that are still `N`: each reported once, for the school to resolve.
+    private func unresolvedN(_ pupil: PupilState, changed: Session, evidence: Evidence) -> [AttendanceSignal] {
+        let entries = pupil.history.entries
+        guard let latest = entries.last, latest.session.date == changed.date else { return [] }
+        // Only on the day's first mark: a second one that day would find the same sessions.
+        if entries.count > 1, entries[entries.count - 2].session.date == changed.date { return [] }
+        var days = 0, day: SchoolDate?
+        var index = entries.count - 1
+        while index >= 0 {
+            let date = entries[index].session.date
+            if date != day, !entries[index].code.isClosure {
+                days += 1
+                day = date
+            }
+            if days > settings.nResolutionSchoolDays { break }
+            index -= 1
+        }
+        guard index >= 0, let aged = day else { return [] }
+        return entries[...index].reversed().prefix { $0.session.date == aged }.filter(\.code.isReasonNotYetProvided).reversed().map { entry in
+            evidence.signal(.nUnresolved5Days, asOf: entry.session,
+                            reason: "marked N on \(entry.session) and still N \(settings.nResolutionSchoolDays) school days later: the school should record the reason or O",
+                            sessions: [Evidence.mark(entry)])
+        }
     }
 
     private func previousPossible(_ entries: [SessionHistory.Entry], before position: Int) -> Int? {
