@@ -64,6 +64,9 @@ struct SummaryRoutes: Sendable {
         var overall: Rates
         var byYearGroup: [String: Rates]
         var byCohort: [String: Rates]
+        /// The pupils DfE's national figures count: aged 5 to 15 at the start of the academic year (from the
+        /// compulsory-school-age dates; pupils without a profile are left out). Compare these with `national`.
+        var nationalComparisonCohort: Rates
         var national = National()
     }
 
@@ -78,19 +81,23 @@ struct SummaryRoutes: Sendable {
         let minimum = settings.thresholds.minimumPossibleSessions
         let year = if let requested { requested } else { try await PupilStateStore.latestAcademicYear(schools: schools, on: postgres, logger: logger) }
         let cohortColumns = Self.cohorts.map { "coalesce(p.\($0.1), false)" }.joined(separator: ", ")
+        let cohortStart = year.map { "\($0)-09-01" }, cohortEnd = year.map { "\($0 + 1)-06-01" }
         // One pass: per pupil of the latest academic year, the figures and the groups it falls in.
         let rows = try await postgres.query("""
             SELECT coalesce(p.year_group, 'unknown'), \(unescaped: cohortColumns),
-                   s.possible_sessions, s.present + s.approved_educational_activity, s.authorised_absence, s.unauthorised_absence, s.persistent_absence, s.severe_absence
+                   s.possible_sessions, s.present + s.approved_educational_activity, s.authorised_absence, s.unauthorised_absence, s.persistent_absence, s.severe_absence,
+                   -- Aged 5 at 31 August: compulsory from 1 September at the latest; not yet 16: compulsory until next June.
+                   coalesce(p.compulsory_from <= \(cohortStart)::date AND p.compulsory_until >= \(cohortEnd)::date, false)
             FROM pupil_state s LEFT JOIN pupil_profiles p USING (school_urn, upn)
             WHERE s.academic_year = \(year ?? 0) AND (\(schools)::text[] IS NULL OR s.school_urn = ANY(\(schools)::text[]))
             """, logger: logger)
-        var overall = Accumulator(), byYear: [String: Accumulator] = [:], byCohort: [String: Accumulator] = [:]
-        for try await (yearGroup, sen, ehc, fsm, cla, social, possible, attended, authorised, unauthorised, persistent, severe)
-            in rows.decode((String, Bool, Bool, Bool, Bool, Bool, Int, Int, Int, Int, Bool, Bool).self) {
+        var overall = Accumulator(), byYear: [String: Accumulator] = [:], byCohort: [String: Accumulator] = [:], dfe = Accumulator()
+        for try await (yearGroup, sen, ehc, fsm, cla, social, possible, attended, authorised, unauthorised, persistent, severe, inDfECohort)
+            in rows.decode((String, Bool, Bool, Bool, Bool, Bool, Int, Int, Int, Int, Bool, Bool, Bool).self) {
             let pupil = Accumulator.Pupil(possible: possible, attended: attended, authorised: authorised, unauthorised: unauthorised,
                                           persistent: persistent, severe: severe, judged: possible >= minimum)
             overall.add(pupil)
+            if inDfECohort { dfe.add(pupil) }
             byYear[yearGroup, default: Accumulator()].add(pupil)
             for (flag, (name, _)) in zip([sen, ehc, fsm, cla, social], Self.cohorts) where flag {
                 byCohort[name, default: Accumulator()].add(pupil)
@@ -98,7 +105,8 @@ struct SummaryRoutes: Sendable {
         }
         return Summary(
             scope: scope.description, academicYear: year.map(ListQuery.yearName),
-            minimumPossibleSessions: minimum, overall: overall.rates, byYearGroup: byYear.mapValues(\.rates), byCohort: byCohort.mapValues(\.rates))
+            minimumPossibleSessions: minimum, overall: overall.rates, byYearGroup: byYear.mapValues(\.rates), byCohort: byCohort.mapValues(\.rates),
+            nationalComparisonCohort: dfe.rates)
     }
 
     struct Accumulator {
