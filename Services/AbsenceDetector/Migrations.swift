@@ -70,9 +70,23 @@ enum Migrations {
         Migration(version: 7, name: "spells, offence periods and compulsory school age", statements: [
             """
             ALTER TABLE pupil_state ADD COLUMN explained_spells bytea NOT NULL DEFAULT '',
-                ADD COLUMN returned_spells bytea NOT NULL DEFAULT '', ADD COLUMN penalty_used_through integer NOT NULL DEFAULT -1
+                ADD COLUMN returned_spells bytea NOT NULL DEFAULT '', ADD COLUMN penalty_used_sessions bytea NOT NULL DEFAULT '',
+                ADD COLUMN penalty_used_through integer NOT NULL DEFAULT -1
             """,
-            // The dates, not the date of birth: what the rules need and no more.
+            // Pupils already judged under the earlier rules: their history so far is not judged again for the
+            // penalty threshold, and a 10-day return already made is not made again for the spell it was in.
+            // `sessions` holds 5 bytes a session (the ordinal little-endian, then the code); the last is the latest.
+            """
+            UPDATE pupil_state SET penalty_used_through = get_byte(sessions, length(sessions) - 5) + get_byte(sessions, length(sessions) - 4) * 256
+                + get_byte(sessions, length(sessions) - 3) * 65536
+            WHERE length(sessions) >= 5
+            """,
+            """
+            UPDATE pupil_state SET returned_spells = substring(sessions from length(sessions) - 4 for 4)
+            WHERE length(sessions) >= 5 AND ',' || conditions || ',' LIKE '%,unauthorised_10_days,%'
+            """,
+            // The dates, not the date of birth: what the rules need and no more. Profiles stored before this have
+            // none until the school's next roster changes them: such pupils are judged as of compulsory school age.
             "ALTER TABLE pupil_profiles ADD COLUMN compulsory_from date, ADD COLUMN compulsory_until date",
         ]),
         Migration(version: 8, name: "watches", statements: [

@@ -3,7 +3,8 @@
 /// the window, and the sessions and codes that crossed the line.
 public struct AttendanceSignal: Codable, Sendable, Equatable {
     public static let type = "attendance.signal"
-    public static let version = 1
+    /// 2: the regulation rules (issue 13): new kinds, `illness_15_days` for `absence_15_days`, `siblings`, watches.
+    public static let version = 2
 
     /// The kinds of signal; the raw values are the wire names.
     public enum Kind: String, Codable, Sendable, CaseIterable {
@@ -24,6 +25,8 @@ public struct AttendanceSignal: Codable, Sendable, Equatable {
         case illness15Days = "illness_15_days"
         case recovered
         case pattern
+        /// Raised before version 2 (all absence, not illness only); no longer raised, kept so stored signals still read.
+        case absence15Days = "absence_15_days"
         /// Register quality: an `N` still unresolved 5 school days later (it should have become a reason or `O`).
         case nUnresolved5Days = "n_unresolved_5_days"
         /// A watch's limit was passed: `sessions` holds the first offending session and its code.

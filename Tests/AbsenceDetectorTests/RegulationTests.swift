@@ -180,4 +180,31 @@ struct RegulationTests {
         #expect(!engine.apply(school: Self.school, date: days[6].iso, session: "AM", marks: [(Self.pupil, "/")], partition: 0, logger: logger)
             .contains { $0.kind == .nUnresolved5Days })
     }
+
+    @Test func offencePeriodsDoNotDependOnTheOrderTheMarksArrive() {
+        let days = SignalRulesTests.schoolDays(30)
+        let codes = (0..<60).map { $0 % 2 == 0 ? "G" : "/" }
+        var inOrder = engine()
+        let forward = SignalRulesTests.feed(&inOrder, codes, days: days, logger: logger).filter { $0.kind == .penaltyNoticeThreshold }
+        var reversed = engine()
+        var backward: [AttendanceSignal] = []
+        for index in codes.indices.reversed() {
+            backward += reversed.apply(school: Self.school, date: days[index / 2].iso, session: index % 2 == 0 ? "AM" : "PM",
+                                       marks: [(Self.pupil, codes[index])], partition: 0, logger: logger).filter { $0.kind == .penaltyNoticeThreshold }
+        }
+        #expect(forward.count == 3 && backward.count == 3)
+        #expect(Set(forward.map { Set($0.sessions.map(\.date)) }) == Set(backward.map { Set($0.sessions.map(\.date)) }))
+    }
+
+    @Test func explainingASpellFromItsFirstSessionDoesNotStartAnotherSpell() {
+        let days = SignalRulesTests.schoolDays(2)
+        var engine = engine()
+        _ = SignalRulesTests.feed(&engine, ["/", "\\", "N", "N"], days: days, logger: logger)
+        // The parent rings: the school amends the morning first, then the afternoon.
+        let morning = engine.apply(school: Self.school, date: days[1].iso, session: "AM", marks: [(Self.pupil, "I")], partition: 0, logger: logger)
+        #expect(morning.map(\.kind).contains(.firstDayAbsenceExplained))
+        #expect(!morning.contains { $0.kind == .firstDayAbsence })
+        let afternoon = engine.apply(school: Self.school, date: days[1].iso, session: "PM", marks: [(Self.pupil, "I")], partition: 0, logger: logger)
+        #expect(!afternoon.contains { $0.kind == .firstDayAbsence || $0.kind == .firstDayAbsenceExplained })
+    }
 }

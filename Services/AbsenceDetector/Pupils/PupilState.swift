@@ -8,7 +8,7 @@ struct PupilKey: Hashable, Sendable {
 
 /// A state the detector reports when a pupil enters it (and, for some, when the pupil leaves it). The
 /// penalty threshold and the 10-day return are not states: each offence period and each spell is reported
-/// once (``PupilState/penaltyUsedThrough``, ``PupilState/returnedSpells``).
+/// once (``PupilState/penaltyUsedSessions``, ``PupilState/returnedSpells``).
 enum Condition: Hashable, Sendable {
     case emerging, persistent, severe, illness15Days
     /// The same weekday (1 = Monday) missed in most of the last weeks.
@@ -60,9 +60,12 @@ struct PupilState: Sendable, Equatable {
     var explainedSpells: Set<Int32> = []
     /// A session of each continuous unauthorised spell reported as `unauthorised_10_days`.
     var returnedSpells: Set<Int32> = []
-    /// The last session counted in a penalty offence period already reported: sessions used for one notice
-    /// cannot count towards another (-1: none).
-    var penaltyUsedThrough: Int32 = -1
+    /// Sessions counted in a penalty offence period already reported: sessions used for one notice cannot
+    /// count towards another. A set, not a watermark, so that marks arriving in any order give the same periods.
+    var penaltyUsedSessions: Set<Int32> = []
+    /// Sessions at or before this were judged under the rules before offence periods were kept (set once,
+    /// by the migration that added them, so an upgrade does not report old periods again; -1: none).
+    var penaltyJudgedThrough: Int32 = -1
     /// Year-to-date figures of `figuresYear`, kept up to date mark by mark.
     private(set) var figures = AttendanceFigures()
     private(set) var figuresYear = 0
@@ -78,7 +81,7 @@ struct PupilState: Sendable, Equatable {
     }
 
     init(key: PupilKey, partition: Int32, history: SessionHistory, conditions: Set<Condition>, conditionsYear: Int, signalledSpells: Set<Int32>,
-         explainedSpells: Set<Int32> = [], returnedSpells: Set<Int32> = [], penaltyUsedThrough: Int32 = -1) {
+         explainedSpells: Set<Int32> = [], returnedSpells: Set<Int32> = [], penaltyUsedSessions: Set<Int32> = [], penaltyJudgedThrough: Int32 = -1) {
         self.key = key
         self.partition = partition
         self.history = history
@@ -87,7 +90,8 @@ struct PupilState: Sendable, Equatable {
         self.signalledSpells = signalledSpells
         self.explainedSpells = explainedSpells
         self.returnedSpells = returnedSpells
-        self.penaltyUsedThrough = penaltyUsedThrough
+        self.penaltyUsedSessions = penaltyUsedSessions
+        self.penaltyJudgedThrough = penaltyJudgedThrough
         unauthorisedSessionsKept = history.entries.count { $0.code.category == .unauthorisedAbsence }
         recount()
     }
@@ -98,6 +102,8 @@ struct PupilState: Sendable, Equatable {
     /// Records a mark; returns false when the session already had this code (nothing changed).
     mutating func record(_ session: Session, code: RegisterCode) -> Bool {
         guard let index = SessionHistory.codeIndex[code.code] else { return false }
+        // Older than the history kept (the last academic year and this one): it would be trimmed at once.
+        if let current = currentYear, AcademicYear(containing: session.date).startYear < current.startYear - 1 { return false }
         let ordinal = Int32(session.ordinal)
         let previous = history.set(ordinal, codeIndex: index)
         if previous == index { return false }
@@ -122,6 +128,7 @@ struct PupilState: Sendable, Equatable {
             signalledSpells = signalledSpells.filter { $0 >= first }
             explainedSpells = explainedSpells.filter { $0 >= first }
             returnedSpells = returnedSpells.filter { $0 >= first }
+            penaltyUsedSessions = penaltyUsedSessions.filter { $0 >= first }
         }
         return true
     }

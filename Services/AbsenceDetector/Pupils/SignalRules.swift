@@ -17,8 +17,9 @@ struct SignalRules: Sendable {
         }
         let evidence = Evidence(pupil: pupil, year: year, latest: latest.session)
         let changedCode = pupil.history.entries[pupil.history.index(of: Int32(changed.ordinal))].code
-        var signals: [AttendanceSignal] = firstDayAbsences(&pupil, around: changed, evidence: evidence)
-        signals += explainedFirstDay(&pupil, changed: changed, evidence: evidence)
+        // Explained first: a spell start explained now is not followed by a new first day in the same spell.
+        var signals: [AttendanceSignal] = explainedFirstDay(&pupil, changed: changed, evidence: evidence)
+        signals += firstDayAbsences(&pupil, around: changed, evidence: evidence)
         signals += unresolvedN(pupil, changed: changed, evidence: evidence)
 
         var now: Set<Condition> = []
@@ -81,6 +82,10 @@ struct SignalRules: Sendable {
             guard entry.code.isUnexplainedAbsence, !pupil.signalledSpells.contains(entry.ordinal) else { continue }
             let previous = previousPossible(entries, before: candidate).map { entries[$0] }
             if let previous, previous.code.isUnexplainedAbsence { continue }
+            // The session before began a spell since explained as an authorised absence (the parent rang: ill):
+            // the rest of that spell is being resolved with it, one session at a time, not a new first day to
+            // tell the family about. Explained as present (the pupil was in after all), this is a new absence.
+            if let previous, previous.code.category == .authorisedAbsence, pupil.explainedSpells.contains(previous.ordinal) { continue }
             pupil.signalledSpells.insert(entry.ordinal)
             var sessions = [Evidence.mark(entry)]
             if let previous { sessions.insert(Evidence.mark(previous), at: 0) }
@@ -219,10 +224,15 @@ struct SignalRules: Sendable {
     /// The sessions the threshold can still count: the LA's codes, after the last offence period reported,
     /// within compulsory school age when it is known.
     func countable(_ pupil: PupilState, age: CompulsorySchoolAge?) -> [SessionHistory.Entry] {
-        pupil.history.entries.filter {
-            $0.ordinal > pupil.penaltyUsedThrough && settings.penaltyCodes.contains($0.code.code) && (age?.contains($0.session.date) ?? true)
+        let counts = penaltyCodeIndices
+        return pupil.history.entries.filter {
+            counts[Int($0.codeIndex)] && $0.ordinal > pupil.penaltyJudgedThrough && !pupil.penaltyUsedSessions.contains($0.ordinal)
+                && (age?.contains($0.session.date) ?? true)
         }
     }
+
+    /// Whether each code (by its index in ``RegisterCodeTable/all``) is one the penalty threshold counts.
+    var penaltyCodeIndices: [Bool] { RegisterCodeTable.all.map { settings.penaltyCodes.contains($0.code) } }
 
     /// The countable sessions within the last `penaltyWindowWeeks` school weeks up to `end` (what the pupil API shows).
     func penaltyWindow(_ pupil: PupilState, endingAt end: SchoolDate, age: CompulsorySchoolAge? = nil) -> PenaltyWindow {
@@ -240,13 +250,15 @@ struct SignalRules: Sendable {
     /// penalty one; sessions outside compulsory school age do not count.
     private func penaltyOffences(_ pupil: inout PupilState, evidence: Evidence, facts: RosterIndex.Facts?) -> [AttendanceSignal] {
         guard pupil.unauthorisedSessionsKept >= settings.penaltySessions else { return [] }
+        var candidates = countable(pupil, age: facts?.compulsorySchoolAge)
+        guard candidates.count >= settings.penaltySessions else { return [] }
         let weeks = schoolWeeks(pupil)
         var signals: [AttendanceSignal] = []
-        while true {
-            let candidates = countable(pupil, age: facts?.compulsorySchoolAge)
-            guard candidates.count >= settings.penaltySessions, let offence = firstOffence(candidates, weeks: weeks) else { break }
+        while candidates.count >= settings.penaltySessions, let offence = firstOffence(candidates, weeks: weeks) {
             let last = offence.sessions[offence.sessions.count - 1]
-            pupil.penaltyUsedThrough = last.ordinal
+            let used = Set(offence.sessions.map(\.ordinal))
+            pupil.penaltyUsedSessions.formUnion(used)
+            candidates.removeAll { used.contains($0.ordinal) }
             let lookedAfter = facts?.lookedAfter == true
             let codes = settings.penaltyCodes.sorted().joined(separator: ", ")
             let action = lookedAfter ? "a child looked after: tell the virtual school and the social worker (no enforcement)" : "consider a penalty notice"

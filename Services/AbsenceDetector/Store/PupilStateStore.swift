@@ -9,8 +9,8 @@ import Storage
 /// The detector's state in PostgreSQL: one row per pupil at a school, with the marks, the conditions and
 /// the year-to-date figures (for the API and the summaries), plus the signals sent.
 enum PupilStateStore {
-    static let columns = "school_urn, upn, partition, sessions, conditions, conditions_year, signalled_spells, explained_spells, returned_spells, penalty_used_through"
-    typealias Row = (String, String, Int32, ByteBuffer, String, Int, ByteBuffer, ByteBuffer, ByteBuffer, Int32)
+    static let columns = "school_urn, upn, partition, sessions, conditions, conditions_year, signalled_spells, explained_spells, returned_spells, penalty_used_sessions, penalty_used_through"
+    typealias Row = (String, String, Int32, ByteBuffer, String, Int, ByteBuffer, ByteBuffer, ByteBuffer, ByteBuffer, Int32)
 
     static func load(partitions: Set<Int32>, on connection: PostgresConnection, logger: Logger) async throws -> [PupilState] {
         let rows = try await connection.query(
@@ -53,13 +53,13 @@ enum PupilStateStore {
     }
 
     private static func decode(_ row: Row) -> PupilState {
-        let (school, upn, partition, sessions, conditions, year, spells, explained, returned, usedThrough) = row
+        let (school, upn, partition, sessions, conditions, year, spells, explained, returned, used, judgedThrough) = row
         return PupilState(
             key: PupilKey(school: school, upn: upn), partition: partition,
             history: SessionHistory(encoded: sessions.readableBytesView),
             conditions: Set(conditions.split(separator: ",").compactMap(Condition.init(stored:))),
             conditionsYear: year, signalledSpells: ordinals(spells), explainedSpells: ordinals(explained), returnedSpells: ordinals(returned),
-            penaltyUsedThrough: usedThrough)
+            penaltyUsedSessions: ordinals(used), penaltyJudgedThrough: judgedThrough)
     }
 
     /// Session ordinals stored as little-endian 32-bit integers.
@@ -80,7 +80,7 @@ enum PupilStateStore {
         guard !pupils.isEmpty else { return }
         var schools: [String] = [], upns: [String] = [], partitions: [Int32] = [], sessions: [ByteBuffer] = []
         var conditions: [String] = [], conditionYears: [Int] = [], spells: [ByteBuffer] = [], explained: [ByteBuffer] = [], returned: [ByteBuffer] = []
-        var usedThrough: [Int32] = []
+        var used: [ByteBuffer] = []
         var years: [Int] = [], possible: [Int] = [], present: [Int] = [], activity: [Int] = [], authorised: [Int] = []
         var unauthorised: [Int] = [], notCounted: [Int] = [], persistent: [Bool] = [], severe: [Bool] = []
         for pupil in pupils {
@@ -93,7 +93,7 @@ enum PupilStateStore {
             spells.append(bytes(pupil.signalledSpells))
             explained.append(bytes(pupil.explainedSpells))
             returned.append(bytes(pupil.returnedSpells))
-            usedThrough.append(pupil.penaltyUsedThrough)
+            used.append(bytes(pupil.penaltyUsedSessions))
             let figures = pupil.figures
             years.append(pupil.currentYear?.startYear ?? 0)
             possible.append(figures.possibleSessions)
@@ -108,11 +108,11 @@ enum PupilStateStore {
         try await connection.query("""
             INSERT INTO pupil_state (school_urn, upn, partition, sessions, conditions, conditions_year, signalled_spells, academic_year,
                 possible_sessions, present, approved_educational_activity, authorised_absence, unauthorised_absence, not_counted,
-                persistent_absence, severe_absence, explained_spells, returned_spells, penalty_used_through, updated_at)
+                persistent_absence, severe_absence, explained_spells, returned_spells, penalty_used_sessions, updated_at)
             SELECT *, now() FROM unnest(\(schools)::text[], \(upns)::text[], \(partitions)::int[], \(sessions)::bytea[], \(conditions)::text[],
                 \(conditionYears)::int[], \(spells)::bytea[], \(years)::int[], \(possible)::int[], \(present)::int[], \(activity)::int[],
                 \(authorised)::int[], \(unauthorised)::int[], \(notCounted)::int[], \(persistent)::bool[], \(severe)::bool[],
-                \(explained)::bytea[], \(returned)::bytea[], \(usedThrough)::int[])
+                \(explained)::bytea[], \(returned)::bytea[], \(used)::bytea[])
             ON CONFLICT (school_urn, upn) DO UPDATE SET partition = EXCLUDED.partition, sessions = EXCLUDED.sessions,
                 conditions = EXCLUDED.conditions, conditions_year = EXCLUDED.conditions_year, signalled_spells = EXCLUDED.signalled_spells,
                 academic_year = EXCLUDED.academic_year, possible_sessions = EXCLUDED.possible_sessions, present = EXCLUDED.present,
@@ -120,7 +120,7 @@ enum PupilStateStore {
                 unauthorised_absence = EXCLUDED.unauthorised_absence, not_counted = EXCLUDED.not_counted,
                 persistent_absence = EXCLUDED.persistent_absence, severe_absence = EXCLUDED.severe_absence,
                 explained_spells = EXCLUDED.explained_spells, returned_spells = EXCLUDED.returned_spells,
-                penalty_used_through = EXCLUDED.penalty_used_through, updated_at = now()
+                penalty_used_sessions = EXCLUDED.penalty_used_sessions, updated_at = now()
             """, logger: logger)
     }
 }

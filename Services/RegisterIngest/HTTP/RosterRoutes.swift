@@ -5,8 +5,9 @@ import Hummingbird
 import Logging
 import PostgresNIO
 
-/// `PUT /v1/schools/{urn}/pupils`: the school's whole roll. Listed pupils are added or updated; a stored
-/// pupil the roster leaves out becomes a leaver with today's leaving date (kept, not forgotten). All or nothing: any
+/// `PUT /v1/schools/{urn}/pupils`: the school's roster. Listed pupils are added or updated; with
+/// `"complete": true` (the whole roll) a stored pupil the roster leaves out becomes a leaver with today's
+/// leaving date (kept, not forgotten); without it, pupils left out are kept as they are. All or nothing: any
 /// error refuses the whole roster with every error found. Contact details never appear in errors or logs.
 struct RosterRoutes: Sendable {
     let registers: RegisterRoutes
@@ -31,6 +32,7 @@ struct RosterRoutes: Sendable {
         var request = request
         let body = try await request.collectBody(upTo: registers.maximumBodyBytes, setting: "INGEST_MAX_BODY_BYTES")
         let entries: [RosterEntry]
+        var complete = false
         do {
             let document: RosterDocument
             do throws(JSONBodyError) { document = try JSONBody.decode(RosterDocument.self, from: body) } catch {
@@ -40,13 +42,14 @@ struct RosterRoutes: Sendable {
                 }
             }
             entries = try RosterValidator(today: registers.today()).validate(document, school: school)
+            complete = document.complete ?? false
         } catch let rejected as RegisterRejected {
             return try registers.json(.unprocessableContent, RegisterRoutes.Refused(error: "the roster was refused; nothing was stored", errors: rejected.errors), context: context)
         }
         context.access.pupils(entries.map(\.profile.upn))
         let logger = registers.logger
         let counts = try await registers.postgres.withTransaction(logger: logger) { connection in
-            let counts = try await RosterStore.store(entries, school: school, today: registers.today(), on: connection, logger: logger)
+            let counts = try await RosterStore.store(entries, school: school, complete: complete, today: registers.today(), on: connection, logger: logger)
             try await context.recordAccess(request, status: .ok, on: connection, logger: logger)
             return counts
         }

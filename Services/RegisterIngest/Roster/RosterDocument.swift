@@ -32,6 +32,9 @@ struct RosterDocument: Decodable, Sendable {
     }
 
     var pupils: [Pupil]?
+    /// True when the roster is the school's whole roll: a stored pupil it leaves out is then a leaver.
+    /// Without it, pupils left out are kept as they are (a connector may send only what changed).
+    var complete: Bool?
 }
 
 /// A roster's pupil that passed every check.

@@ -8,8 +8,9 @@ import Storage
 
 /// Stores a school's roster and queues, in the same transaction, `pupils.profiles` events with the
 /// profiles that are new or changed and `pupils.contacts` events with the changed contacts, each list cut
-/// into events under the broker's message size (`EventChunks`). A roster is the school's whole roll: a
-/// stored pupil it leaves out, not yet marked as left, is a leaver from `today` (kept, and published so).
+/// into events under the broker's message size (`EventChunks`). A roster marked `complete` is the school's
+/// whole roll: a stored pupil it leaves out, not yet marked as left, is a leaver from `today` (kept, and
+/// published so); a pupil admitted after today is not (a prospective pupil).
 enum RosterStore {
     struct Counts: Sendable, Equatable, Codable {
         var pupils = 0
@@ -20,7 +21,7 @@ enum RosterStore {
     }
 
     /// Call inside a transaction.
-    static func store(_ entries: [RosterEntry], school: URN, today: SchoolDate, on connection: PostgresConnection, logger: Logger) async throws -> Counts {
+    static func store(_ entries: [RosterEntry], school: URN, complete: Bool, today: SchoolDate, on connection: PostgresConnection, logger: Logger) async throws -> Counts {
         // Two rosters of one school wait for each other: each then compares with what the other stored, and
         // their upserts cannot lock the same pupils in opposite orders. Taken before any pupil is read.
         try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockSpace), \(Int32(school.value)!))", logger: logger)
@@ -52,7 +53,7 @@ enum RosterStore {
             if profileDiffers { profileChanged.insert(upn) }
             if contactsDiffer { contactsChanged.insert(upn) }
         }
-        let leavers = try await markLeavers(school: school, listed: upns, today: today, encoder: encoder, on: connection, logger: logger)
+        let leavers = complete ? try await markLeavers(school: school, listed: upns, today: today, encoder: encoder, on: connection, logger: logger) : []
         let chunks = EventChunks()
         var events: [OutboxMessage] = []
         let profileIndices = entries.indices.filter { profileChanged.contains(entries[$0].profile.upn) }
@@ -80,6 +81,7 @@ enum RosterStore {
         let rows = try await connection.query("""
             SELECT profile_json FROM pupils
             WHERE school_urn = \(school) AND NOT (upn = ANY(\(listed)::text[])) AND (profile_json::jsonb ->> 'leavingDate') IS NULL
+              AND (profile_json::jsonb ->> 'admissionDate') <= \(today.iso)
             ORDER BY upn
             """, logger: logger)
         var leavers: [(profile: PupilProfile, json: String)] = []
