@@ -16,11 +16,7 @@ struct RequestScope: Sendable {
     /// One school, when the caller sees it; otherwise 404, as if there were no such school, and the
     /// refusal is noted for the access audit.
     static func school(_ context: ServiceRequestContext) throws -> RequestScope {
-        let urn = context.parameters.get("urn") ?? ""
-        guard try context.caller().maySee(school: urn) else {
-            context.access.refused("school \(urn) is outside the caller's schools")
-            throw RequestRefused(.notFound, "no school \(urn) among the schools you can see")
-        }
+        let urn = try context.visibleSchool()
         return RequestScope(schools: [urn], description: "school \(urn)")
     }
 

@@ -22,8 +22,7 @@ public enum ConnectorTokens {
     public static func newToken() -> String {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return Data(bytes).base64URL
     }
 
     public static func find(hash: String, on postgres: PostgresClient, logger: Logger) async throws -> Stored? {

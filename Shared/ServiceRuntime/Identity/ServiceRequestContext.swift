@@ -24,6 +24,17 @@ public struct ServiceRequestContext: AuthRequestContext, RemoteAddressRequestCon
         guard let identity else { throw AuthenticationFailure("a bearer token is required") }
         return identity
     }
+
+    /// The school of the path's `urn` when the caller sees it; otherwise 404, as if there were no such
+    /// school, with the refusal noted for the access audit.
+    public func visibleSchool() throws -> String {
+        let urn = parameters.get("urn") ?? ""
+        guard try caller().maySee(school: urn) else {
+            access.refused("school \(urn) is outside the caller's schools")
+            throw RequestRefused(.notFound, "no school \(urn) among the schools you can see")
+        }
+        return urn
+    }
 }
 
 /// What a request touched: the pupils whose data it read or wrote, the school, the case, and why an
