@@ -45,26 +45,70 @@ public enum PathwayStage: Int, Sendable, Hashable, Comparable, Codable, CaseIter
         }
     }
 
-    /// What must be done and recorded before the case moves on from this stage.
-    public var checklist: [String] {
+    /// One thing to do and record at a stage: a stable key (what the API and the database name) and the
+    /// question as seeds/001 asks it.
+    public struct ChecklistItem: Sendable, Hashable, Codable {
+        public let key: String
+        public let question: String
+        public init(_ key: String, _ question: String) {
+            self.key = key
+            self.question = question
+        }
+    }
+
+    /// "Any discussion or referral should include a clear offer of support and evidence if it is not
+    /// successful or refused by the family or child" (seeds/001): an item of every stage before the meeting.
+    public static let supportOffered = ChecklistItem(
+        "support_offer_evidenced", "Has a clear offer of support been made, with evidence if it was not successful or was refused?")
+
+    /// What must be done and recorded before the case moves on from this stage: seeds/001's questions.
+    public var checklist: [ChecklistItem] {
         switch self {
         case .prevention:
-            return ["attendance discussed with parent", "child and family heard",
-                    "professionals include attendance targets", "siblings considered",
-                    "mitigating circumstances investigated"]
+            return [
+                .init("attendance_discussed", "Has good attendance been discussed with the parent so they understand the implications of non-attendance?"),
+                .init("family_heard", "Have the child and family had opportunities to discuss their attendance concerns and the support they feel would help?"),
+                .init("professionals_targets", "Do professionals involved with the family include attendance targets in their planning?"),
+                .init("siblings_considered", "Have other siblings been taken into consideration?"),
+                .init("pattern_considered", "Is there a pattern of non-attendance?"),
+                .init("mitigating_circumstances", "Have mitigating circumstances in or outside school been investigated and acted on?"),
+                Self.supportOffered,
+            ]
         case .identifyAndUnderstand:
-            return ["conversations held to understand reasons", "barriers identified", "school support in place",
-                    "individual assessments for behaviour or learning needs", "reasonable adjustments considered",
-                    "SMART targets for child, family, school and professionals"]
+            return [
+                .init("reasons_understood", "Have conversations taken place to listen to and understand the reasons for declining attendance?"),
+                .init("absence_level_reviewed", "Is the child approaching or classed as persistently absent (90% and under)?"),
+                .init("barriers_identified", "Have the barriers been identified and explored, and appropriate interventions put in place?"),
+                .init("school_support", "Has school implemented appropriate support to address the barriers?"),
+                .init("individual_assessments", "Have individual assessments taken place to address any behaviour or learning needs?"),
+                .init("reasonable_adjustments", "Have school-based circumstances and reasonable adjustments been considered?"),
+                .init("smart_targets", "Are SMART targets in place for the child, family, school and wider professionals?"),
+                Self.supportOffered,
+            ]
         case .supportChildAndFamily:
-            return ["voice of the child captured", "holistic assessment", "referrals to outside services considered",
-                    "SMART plan with wider professionals", "plans reviewed for impact"]
+            return [
+                .init("voice_of_child", "Has the voice of the child been captured and considered?"),
+                .init("holistic_assessment", "Has a holistic assessment outlined clear actions to remove barriers?"),
+                .init("outside_referrals", "Have referrals to outside services been considered?"),
+                .init("smart_plan", "Is there a SMART plan with appropriate interventions, including wider professionals?"),
+                .init("plans_reviewed", "Have action plans and targets been reviewed to assess impact?"),
+                .init("wider_services", "Have referrals or support pathways into wider services been considered?"),
+                Self.supportOffered,
+            ]
         case .formaliseSupport:
-            return ["formal attendance support plan (or the existing EH, CIN, CP or PEP plan)",
-                    "all strategies exhausted and evidenced", "clear evidence of non-engagement by the parent",
-                    "legal action appropriate to the family's circumstances and in the child's best interests"]
+            return [
+                .init("formal_plan", "Is a formal attendance support plan in place (or the existing EH, CIN, CP or PEP plan used)?"),
+                .init("attendance_declined", "Despite attempts to address barriers, has the child's attendance continued to decline?"),
+                .init("severe_absence_reviewed", "Has the child's attendance fallen into severe absence (50% and under)?"),
+                .init("strategies_exhausted", "Have all strategies and interventions been exhausted and clearly evidenced within the plan?"),
+                .init("non_engagement_evidenced", "Is there clear evidence of non-engagement from the parent despite sustained attempts to support?"),
+                .init("legal_action_appropriate", "Is prosecution, and any resulting legal action, appropriate to the family's circumstances?"),
+                .init("best_interests", "Considering the wider needs, is it in the best interests of the child to pursue a legal enforcement route?"),
+                .init("improves_access", "Will legal action have a positive impact on attendance and likely improve access to education?"),
+                Self.supportOffered,
+            ]
         case .enforcementReferral:
-            return ["AttendancePathway meeting outcome recorded: approval to refer to enforcement, or further recommendations"]
+            return [.init("meeting_outcome", "Has the AttendancePathway meeting outcome been recorded: approval to refer to enforcement, or further recommendations?")]
         }
     }
 

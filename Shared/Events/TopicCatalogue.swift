@@ -55,11 +55,15 @@ public enum TopicCatalogue {
         name: "notification.requests", partitions: 4, key: "school URN",
         producers: ["pathway-coordinator"], consumers: ["notification"],
         purpose: "messages to send to families, schools and LA staff")
+    public static let notificationDeliveries = TopicDescription(
+        name: "notification.deliveries", partitions: 2, key: "case id",
+        producers: ["notification"], consumers: ["pathway-coordinator"],
+        purpose: "what became of each message about a case (sent, delivered, failed): evidence for the case file")
 
     /// The topics that carry events, in pipeline order.
     public static let eventTopics: [TopicDescription] = [
         misRegisters, attendanceMarks, pupilProfiles, pupilContacts, attendanceSignals, attendanceWatches,
-        meetingRequests, meetingsBooked, meetingOutcomes, notificationRequests,
+        meetingRequests, meetingsBooked, meetingOutcomes, notificationRequests, notificationDeliveries,
     ]
 
     /// Every topic to create, the dead-letter topics (one partition each) included.

@@ -5,6 +5,12 @@ public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConver
     public let problem: Problem
     public let expected: String
 
+    public init(variable: String, problem: Problem, expected: String) {
+        self.variable = variable
+        self.problem = problem
+        self.expected = expected
+    }
+
     public enum Problem: Sendable, Equatable {
         case missing
         case malformed(shownValue: String?)

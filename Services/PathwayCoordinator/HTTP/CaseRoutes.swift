@@ -1,0 +1,254 @@
+import AttendanceDomain
+import Crypto
+import Events
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+import ServiceRuntime
+
+/// Cases and their chronology: `GET /v1/cases`, `POST /v1/cases`, `GET /v1/cases/{id}`,
+/// `GET|POST /v1/cases/{id}/chronology`, `GET /v1/cases/{id}/evidence/{sha256}`.
+struct CaseRoutes: Sendable {
+    let postgres: PostgresClient
+    let settings: PathwaySettings
+    let logger: Logger
+
+    static let readers: Set<Role> = [.laOfficer, .laManager, .schoolLead, .socialWorker, .virtualSchool, .legalOfficer, .panelChair]
+    static let recorders: Set<Role> = [.laOfficer, .laManager, .schoolLead, .socialWorker, .virtualSchool]
+    static let openers: Set<Role> = [.laOfficer, .laManager, .schoolLead]
+
+    func add(to api: RouterGroup<ServiceRequestContext>) {
+        let read = api.group().add(middleware: RequireRoles(Self.readers))
+        read.get("/v1/cases") { request, context in try await list(request, context) }
+        read.get("/v1/cases/:id") { _, context in try await show(context) }
+        read.get("/v1/cases/:id/chronology") { _, context in
+            let pathwayCase = try await postgres.withConnection { try await CaseAccess.visibleCase(context, on: $0, logger: logger) }
+            return try JSONResponse.make(.ok, ["caseId": AnyEncodable(pathwayCase.caseId), "entries": AnyEncodable(try await Chronology.entries(pathwayCase.caseId, on: postgres, logger: logger))])
+        }
+        read.get("/v1/cases/:id/evidence/:sha256") { _, context in try await evidence(context) }
+        api.group().add(middleware: RequireRoles(Self.recorders)).post("/v1/cases/:id/chronology") { request, context in try await record(request, context) }
+        api.group().add(middleware: RequireRoles(Self.openers)).post("/v1/cases") { request, context in try await open(request, context) }
+    }
+
+    /// `stage`, `status`, `school` filters; the caller's scope.
+    func list(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
+        let caller = try context.caller()
+        let query = request.uri.queryParameters
+        var conditions = ["true"], binds = PostgresBindings()
+        if let stage = query.get("stage") {
+            guard let value = Int(stage), (1...5).contains(value) else { throw RequestRefused(.badRequest, "stage: expected 1 to 5") }
+            binds.append(value)
+            conditions.append("stage = $\(binds.count)")
+        }
+        if let status = query.get("status") {
+            guard CaseStatus(rawValue: status) != nil else {
+                throw RequestRefused(.badRequest, "status: expected one of \(CaseStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            binds.append(status)
+            conditions.append("status = $\(binds.count)")
+        } else {
+            conditions.append("status <> 'closed'")
+        }
+        if let school = query.get("school") {
+            binds.append(school)
+            conditions.append("school_urn = $\(binds.count)")
+        }
+        if let visible = caller.visibleSchools, !caller.has(anyOf: [.legalOfficer, .panelChair, .socialWorker, .virtualSchool]) {
+            binds.append(visible.sorted())
+            conditions.append("school_urn = ANY($\(binds.count))")
+        }
+        let found = try await CaseStore.list(where: conditions.joined(separator: " AND "), binds: binds, limit: 500, on: postgres, logger: logger)
+            .filter { CaseAccess.maySee($0, caller) }
+        context.access.pupils(found.map(\.upn))
+        var byStage: [String: Int] = [:]
+        for each in found { byStage[String(each.stage), default: 0] += 1 }
+        return try JSONResponse.make(.ok, ["total": AnyEncodable(found.count), "byStage": AnyEncodable(byStage), "cases": AnyEncodable(found)])
+    }
+
+    struct CaseView: Encodable {
+        struct Item: Encodable {
+            var stage: Int
+            var key: String
+            var question: String
+            var state: String
+            var reason: String?
+            var doneBy: String?
+        }
+
+        struct Task: Encodable {
+            var kind: String
+            var detail: String
+            var due: String
+            var done: Bool
+        }
+
+        var pathwayCase: PathwayCase
+        var stageTitle: String
+        var checklist: [Item]
+        var supportOffers: [PanelPack.Offer]
+        var targets: [PanelPack.Target]
+        var referrals: [[String: String]]
+        var legalInterventions: [LegalIntervention]
+        var tasks: [Task]
+
+        enum CodingKeys: String, CodingKey { case pathwayCase = "case", stageTitle, checklist, supportOffers, targets, referrals, legalInterventions, tasks }
+    }
+
+    func show(_ context: ServiceRequestContext) async throws -> Response {
+        try await postgres.withConnection { connection in
+            let pathwayCase = try await CaseAccess.visibleCase(context, on: connection, logger: logger)
+            let id = pathwayCase.caseId
+            var items: [CaseView.Item] = []
+            let rows = try await connection.query("SELECT stage, item_key, state, reason, done_by FROM checklist_items WHERE case_id = \(id)", logger: logger)
+            var states: [String: (String, String?, String?)] = [:]
+            for try await row in rows.decode((Int, String, String, String?, String?).self) { states["\(row.0)|\(row.1)"] = (row.2, row.3, row.4) }
+            for stage in PathwayStage.allCases {
+                for item in stage.checklist {
+                    guard let state = states["\(stage.rawValue)|\(item.key)"] else { continue }
+                    items.append(.init(stage: stage.rawValue, key: item.key, question: item.question, state: state.0, reason: state.1, doneBy: state.2))
+                }
+            }
+            var offers: [PanelPack.Offer] = []
+            for try await row in try await connection.query("""
+                SELECT what, contact_id, offered_on, response, responded_on FROM support_offers WHERE case_id = \(id) ORDER BY id
+                """, logger: logger).decode((String, String?, String, String?, String?).self) {
+                offers.append(.init(what: row.0, contactId: row.1, offeredOn: row.2, response: row.3, respondedOn: row.4))
+            }
+            var targets: [PanelPack.Target] = []
+            for try await row in try await connection.query("""
+                SELECT owner, description, measure, due, review_result FROM smart_targets WHERE case_id = \(id) ORDER BY id
+                """, logger: logger).decode((String, String, String, String, String?).self) {
+                targets.append(.init(owner: row.0, description: row.1, measure: row.2, due: row.3, reviewResult: row.4))
+            }
+            var referrals: [[String: String]] = []
+            for try await row in try await connection.query("""
+                SELECT referral_id, state, coalesce(booking->>'startsAt', ''), coalesce(outcome->>'outcome', ''), coalesce(closed_reason, '')
+                FROM referrals WHERE case_id = \(id) ORDER BY requested_at
+                """, logger: logger).decode((String, String, String, String, String).self) {
+                referrals.append(["referralId": row.0, "state": row.1, "bookedFor": row.2, "outcome": row.3, "reason": row.4].filter { !$0.value.isEmpty })
+            }
+            var tasks: [CaseView.Task] = []
+            for try await row in try await connection.query("""
+                SELECT kind, detail, due, done_at IS NOT NULL FROM tasks WHERE case_id = \(id) ORDER BY due, id
+                """, logger: logger).decode((String, String, String, Bool).self) {
+                tasks.append(.init(kind: row.0, detail: row.1, due: row.2, done: row.3))
+            }
+            let legal = try await LegalStore.forCase(id, on: connection, logger: logger)
+            return try JSONResponse.make(.ok, CaseView(pathwayCase: pathwayCase, stageTitle: pathwayCase.pathwayStage.title, checklist: items, supportOffers: offers,
+                                                       targets: targets, referrals: referrals, legalInterventions: legal, tasks: tasks))
+        }
+    }
+
+    struct NewEntry: Decodable {
+        struct Document: Decodable {
+            var name: String
+            var contentType: String
+            /// The document, base64.
+            var content: String
+        }
+
+        var type: String
+        var summary: String
+        var outcome: String?
+        /// `engaged`, `declined`, `no_response`.
+        var parentEngagement: String?
+        var corrects: Int64?
+        var evidence: [Document]?
+    }
+
+    /// A person's entry, with its evidence documents (stored with their SHA-256). A correction names the entry it corrects.
+    func record(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
+        let entry = try await CaseBody.decode(NewEntry.self, request)
+        try CaseBody.require(ChronologyEntry.recordedKinds.contains(entry.type), "type", "expected one of \(ChronologyEntry.recordedKinds.sorted().joined(separator: ", "))")
+        try CaseBody.require(!entry.summary.trimmingCharacters(in: .whitespaces).isEmpty, "summary", "must not be empty")
+        if let engagement = entry.parentEngagement {
+            try CaseBody.require(["engaged", "declined", "no_response"].contains(engagement), "parentEngagement", "expected engaged, declined or no_response")
+        }
+        var documents: [(name: String, type: String, bytes: [UInt8], sha: String)] = []
+        for (index, document) in (entry.evidence ?? []).enumerated() {
+            guard let data = Data(base64Encoded: document.content), !data.isEmpty else {
+                throw RequestRefused(.unprocessableContent, "evidence[\(index)].content: expected the document in base64")
+            }
+            let sha = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+            documents.append((document.name, document.contentType, Array(data), sha))
+        }
+        let actor = try CaseAccess.actor(context)
+        return try await postgres.withTransaction(logger: logger) { connection in
+            let pathwayCase = try await CaseAccess.visibleCase(context, forUpdate: true, on: connection, logger: logger)
+            if let corrects = entry.corrects {
+                let rows = try await connection.query("SELECT count(*) FROM chronology WHERE id = \(corrects) AND case_id = \(pathwayCase.caseId)", logger: logger)
+                var found = 0
+                for try await count in rows.decode(Int.self) { found = count }
+                try CaseBody.require(found == 1, "corrects", "no entry \(corrects) in this case's chronology")
+            }
+            for document in documents {
+                try await connection.query("""
+                    INSERT INTO evidence_documents (sha256, case_id, name, content_type, content, uploaded_by)
+                    VALUES (\(document.sha), \(pathwayCase.caseId), \(document.name), \(document.type), \(ByteBuffer(bytes: document.bytes)), \(actor.subject))
+                    ON CONFLICT DO NOTHING
+                    """, logger: logger)
+            }
+            let id = try await Chronology.append(pathwayCase.caseId, type: entry.type, summary: entry.summary, by: actor, outcome: entry.outcome,
+                                                 parentEngagement: entry.parentEngagement, evidence: documents.map(\.sha), corrects: entry.corrects,
+                                                 on: connection, logger: logger)
+            try await context.recordAccess(request, status: .created, on: connection, logger: logger)
+            return try JSONResponse.make(.created, ["id": AnyEncodable(id), "evidence": AnyEncodable(documents.map(\.sha))])
+        }
+    }
+
+    func evidence(_ context: ServiceRequestContext) async throws -> Response {
+        try await postgres.withConnection { connection in
+            let pathwayCase = try await CaseAccess.visibleCase(context, on: connection, logger: logger)
+            let sha = context.parameters.get("sha256") ?? ""
+            let rows = try await connection.query("""
+                SELECT content_type, content FROM evidence_documents WHERE case_id = \(pathwayCase.caseId) AND sha256 = \(sha)
+                """, logger: logger)
+            for try await (type, content) in rows.decode((String, ByteBuffer).self) {
+                return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: content))
+            }
+            throw RequestRefused(.notFound, "no evidence \(sha) in case \(pathwayCase.caseId)")
+        }
+    }
+
+    struct Opening: Decodable {
+        var upn: String
+        var schoolUrn: String
+        /// 2 or 3: stage 1 is universal.
+        var stage: Int
+        var reason: String
+    }
+
+    /// A person opens a case (a school lead, an LA officer); the pupil's open case answers 409 with its id.
+    func open(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
+        let opening = try await CaseBody.decode(Opening.self, request)
+        try CaseBody.require([2, 3].contains(opening.stage), "stage", "a case opens at stage 2 or 3 (stage 1 is universal)")
+        try CaseBody.require(!opening.reason.isEmpty, "reason", "must not be empty")
+        let caller = try context.caller()
+        guard caller.maySee(pupil: opening.upn, atSchool: opening.schoolUrn) else {
+            context.access.refused("school \(opening.schoolUrn) is outside the caller's schools")
+            throw RequestRefused(.notFound, "no school \(opening.schoolUrn) among the schools you can see")
+        }
+        context.access.school(opening.schoolUrn)
+        context.access.pupil(opening.upn)
+        let actor = try CaseAccess.actor(context)
+        return try await postgres.withTransaction(logger: logger) { connection in
+            let opened = try await CaseOpening.open(
+                upn: opening.upn, school: opening.schoolUrn, stage: PathwayStage(rawValue: opening.stage)!, urgency: .medium, by: actor,
+                reason: opening.reason, figures: nil, severe: false, sourceEvent: nil, settings: settings, on: connection, logger: logger)
+            context.access.caseID(opened.pathwayCase.caseId)
+            guard opened.isNew else {
+                throw MoveRefused(move: "open", unmet: [UnmetGuard("one_open_case", "the pupil already has open case \(opened.pathwayCase.caseId)")])
+            }
+            try await context.recordAccess(request, status: .created, on: connection, logger: logger)
+            return try JSONResponse.make(.created, opened.pathwayCase)
+        }
+    }
+}
+
+/// Any encodable value, for answers put together from parts.
+struct AnyEncodable: Encodable {
+    let value: any Encodable
+    init(_ value: any Encodable) { self.value = value }
+    func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
+}

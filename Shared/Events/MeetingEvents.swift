@@ -1,0 +1,91 @@
+/// On `meetings.booked` (meeting-scheduler, keyed by case id): a referral's place at a panel session.
+/// The same payload carries `meeting.booked`, `meeting.moved` and `meeting.cancelled`.
+public struct MeetingBookingChanged: Codable, Sendable, Equatable {
+    public static let booked = "meeting.booked"
+    public static let moved = "meeting.moved"
+    public static let cancelled = "meeting.cancelled"
+    public static let version = 1
+
+    public var caseId: String
+    public var referralId: String
+    public var bookingId: String
+    /// The slot's start and end, ISO 8601 with offset (`2026-12-08T09:30:00Z`).
+    public var startsAt: String
+    public var endsAt: String
+    /// Why it was moved or cancelled.
+    public var reason: String?
+
+    public init(caseId: String, referralId: String, bookingId: String, startsAt: String, endsAt: String, reason: String? = nil) {
+        self.caseId = caseId
+        self.referralId = referralId
+        self.bookingId = bookingId
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+        self.reason = reason
+    }
+}
+
+/// On `meetings.booked`: the panel did not accept the referral, with its reasons ("no support offers").
+public struct MeetingRequestReturned: Codable, Sendable, Equatable {
+    public static let type = "meeting.request-returned"
+    public static let version = 1
+
+    public var caseId: String
+    public var referralId: String
+    public var reasons: [String]
+
+    public init(caseId: String, referralId: String, reasons: [String]) {
+        self.caseId = caseId
+        self.referralId = referralId
+        self.reasons = reasons
+    }
+}
+
+/// On `meetings.outcomes` (meeting-scheduler, keyed by case id): what the panel decided, recorded by its chair.
+public struct MeetingOutcomeRecorded: Codable, Sendable, Equatable {
+    public static let type = "meeting.outcome-recorded"
+    public static let version = 1
+
+    public enum Outcome: String, Codable, Sendable, CaseIterable {
+        case approveEnforcementReferral = "approve_enforcement_referral"
+        case furtherRecommendations = "further_recommendations"
+        case escalateWiderServices = "escalate_wider_services"
+        case deferred
+    }
+
+    /// A further recommendation: it becomes one of the case's SMART targets.
+    public struct Recommendation: Codable, Sendable, Equatable {
+        public var text: String
+        /// `child`, `family`, `school` or `professional`.
+        public var owner: String
+        public var due: String
+        public init(text: String, owner: String, due: String) {
+            self.text = text
+            self.owner = owner
+            self.due = due
+        }
+    }
+
+    public var caseId: String
+    public var referralId: String
+    public var bookingId: String
+    public var outcome: Outcome
+    public var recommendations: [Recommendation]
+    /// The plan's review date, for further recommendations.
+    public var reviewDate: String?
+    /// The chair's subject.
+    public var chair: String
+    public var rationale: String
+
+    public init(caseId: String, referralId: String, bookingId: String, outcome: Outcome, recommendations: [Recommendation] = [],
+                reviewDate: String? = nil, chair: String, rationale: String) {
+        self.caseId = caseId
+        self.referralId = referralId
+        self.bookingId = bookingId
+        self.outcome = outcome
+        self.recommendations = recommendations
+        self.reviewDate = reviewDate
+        self.chair = chair
+        self.rationale = rationale
+    }
+}
