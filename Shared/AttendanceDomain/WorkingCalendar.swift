@@ -57,14 +57,15 @@ public struct WorkingCalendar: Sendable {
     }
 
     /// A period of `weeks` school weeks beginning on the first school day after `date`: it ends on the last
-    /// school day before the same weekday `weeks` school weeks later. A 7-day stretch with no school day
-    /// (a half-term, a holiday) is not a school week and lengthens the period.
+    /// school day before the same weekday `weeks` school weeks later. A school week is a calendar week
+    /// (Monday to Sunday) with a school day in it; a week without one (a half-term) lengthens the period.
     public func period(ofSchoolWeeks weeks: Int, after date: SchoolDate) -> ClosedRange<SchoolDate> {
         precondition(weeks > 0, "a period has at least one week")
         let start = adding(schoolDays: 1, to: date)
         var cursor = start, counted = 0
         while counted < weeks {
-            if (0..<7).contains(where: { isSchoolDay(cursor.adding(days: $0)) }) { counted += 1 }
+            let monday = cursor.weekStart
+            if (0..<5).contains(where: { isSchoolDay(monday.adding(days: $0)) }) { counted += 1 }
             cursor = cursor.adding(days: 7)
         }
         var end = cursor.adding(days: -1)

@@ -14,7 +14,7 @@ enum CaseOpening {
     }
 
     static func open(
-        upn: String, school: String, stage: PathwayStage, urgency: Urgency, by actor: Actor, reason: String, figures: AttendanceSignal.Figures?,
+        upn: String, school: String, stage: PathwayStage, urgency: Urgency, by actor: CaseActor, reason: String, figures: AttendanceSignal.Figures?,
         severe: Bool, sourceEvent: UUID?, details: String? = nil, settings: PathwaySettings, on connection: PostgresConnection, logger: Logger
     ) async throws -> Opened {
         if let existing = try await CaseStore.openCase(upn: upn, on: connection, logger: logger) {

@@ -86,7 +86,7 @@ enum CaseStore {
     /// The pupil's case closed most recently within `months`: reopened rather than started again.
     static func recentlyClosed(upn: String, months: Int, on connection: PostgresConnection, logger: Logger) async throws -> PathwayCase? {
         let rows = try await connection.query(PostgresQuery(unsafeSQL: """
-            SELECT \(caseJSON) FROM cases WHERE upn = $1 AND status = 'closed' AND closed_at > now() - make_interval(months => $2)
+            SELECT \(caseJSON) FROM cases WHERE upn = $1 AND status = 'closed' AND closed_at > now() - make_interval(months => $2::int)
             ORDER BY closed_at DESC LIMIT 1 FOR UPDATE
             """, binds: binds(upn, months)), logger: logger)
         for try await text in rows.decode(String.self) { return try decode(text) }

@@ -7,7 +7,7 @@ enum Chronology {
     /// Appends an entry; with a `sourceEvent` already recorded for the case, nothing (and nil).
     @discardableResult
     static func append(
-        _ caseID: String, type: String, summary: String, by actor: Actor, outcome: String? = nil, parentEngagement: String? = nil,
+        _ caseID: String, type: String, summary: String, by actor: CaseActor, outcome: String? = nil, parentEngagement: String? = nil,
         evidence: [String] = [], corrects: Int64? = nil, sourceEvent: UUID? = nil, details: String? = nil,
         on connection: PostgresConnection, logger: Logger
     ) async throws -> Int64? {

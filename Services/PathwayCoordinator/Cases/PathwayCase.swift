@@ -78,9 +78,9 @@ struct ChronologyEntry: Codable, Sendable, Equatable {
 }
 
 /// Who did something to a case: a person's subject and the role they acted in, or the service itself.
-struct Actor: Sendable, Equatable {
+struct CaseActor: Sendable, Equatable {
     var subject: String
     var role: String
 
-    static let system = Actor(subject: "pathway-coordinator", role: "system")
+    static let system = CaseActor(subject: "pathway-coordinator", role: "system")
 }

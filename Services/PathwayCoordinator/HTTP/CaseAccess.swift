@@ -6,15 +6,15 @@ import PostgresNIO
 import ServiceRuntime
 
 /// Who may see a case: whoever sees the pupil at the case's school (the LA manager, the school's officer and
-/// lead, the allocated social worker or virtual school); a legal officer sees cases at stage 4 and later; a panel
-/// chair the cases referred to the panel. Anyone else is answered 404, as if there were no such case.
+/// lead, the allocated social worker or virtual school); a legal officer sees cases at stage 4 and later and those on
+/// the no-support route; a panel chair those at stage 4 and later. Anyone else is answered 404, as if there were no such case.
 enum CaseAccess {
     static func maySee(_ pathwayCase: PathwayCase, _ caller: Identity) -> Bool {
         if caller.maySee(pupil: pathwayCase.upn, atSchool: pathwayCase.schoolUrn) { return true }
-        if caller.roles.contains(.legalOfficer) || caller.roles.contains(.panelChair) {
-            return pathwayCase.stage >= PathwayStage.formaliseSupport.rawValue
-        }
-        return false
+        let referable = pathwayCase.stage >= PathwayStage.formaliseSupport.rawValue
+        if caller.roles.contains(.panelChair) && referable { return true }
+        // The no-support route (a term-time holiday) reaches the legal officer without the pathway meeting.
+        return caller.roles.contains(.legalOfficer) && (referable || pathwayCase.noSupportRoute)
     }
 
     /// The path's case, locked when `forUpdate`, after the scope check; notes it for the access audit.
@@ -35,9 +35,9 @@ enum CaseAccess {
     }
 
     /// The caller as the chronology names them: their subject and the first of their roles that acts here.
-    static func actor(_ context: ServiceRequestContext) throws -> Actor {
+    static func actor(_ context: ServiceRequestContext) throws -> CaseActor {
         let caller = try context.caller()
-        return Actor(subject: caller.subject, role: caller.roles.sorted().first?.rawValue ?? "unknown")
+        return CaseActor(subject: caller.subject, role: caller.roles.sorted().first?.rawValue ?? "unknown")
     }
 }
 
@@ -83,4 +83,18 @@ enum CaseBody {
 extension SchoolDate {
     /// Today in UTC (dates the service stamps itself; an officer's dates come in the request).
     static var today: SchoolDate { SchoolDate(dayNumber: Int(Date().timeIntervalSince1970 / 86_400)) }
+}
+
+/// A write in one transaction whose refusals (409 with the unmet guards, 404, 422) reach the caller as
+/// they were thrown, not as the driver's transaction error.
+enum CaseTransaction {
+    static func run<Value>(_ postgres: PostgresClient, logger: Logger, isolation: isolated (any Actor)? = #isolation,
+                           _ body: (PostgresConnection) async throws -> sending Value) async throws -> sending Value {
+        do {
+            return try await postgres.withTransaction(logger: logger, isolation: isolation, body)
+        } catch let error as PostgresTransactionError {
+            if let refusal = error.closureError as? any HTTPResponseError { throw refusal }
+            throw error
+        }
+    }
 }

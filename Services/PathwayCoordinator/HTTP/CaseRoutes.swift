@@ -174,7 +174,8 @@ struct CaseRoutes: Sendable {
             documents.append((document.name, document.contentType, Array(data), sha))
         }
         let actor = try CaseAccess.actor(context)
-        return try await postgres.withTransaction(logger: logger) { connection in
+        let stored = documents
+        return try await CaseTransaction.run(postgres, logger: logger) { connection in
             let pathwayCase = try await CaseAccess.visibleCase(context, forUpdate: true, on: connection, logger: logger)
             if let corrects = entry.corrects {
                 let rows = try await connection.query("SELECT count(*) FROM chronology WHERE id = \(corrects) AND case_id = \(pathwayCase.caseId)", logger: logger)
@@ -182,7 +183,7 @@ struct CaseRoutes: Sendable {
                 for try await count in rows.decode(Int.self) { found = count }
                 try CaseBody.require(found == 1, "corrects", "no entry \(corrects) in this case's chronology")
             }
-            for document in documents {
+            for document in stored {
                 try await connection.query("""
                     INSERT INTO evidence_documents (sha256, case_id, name, content_type, content, uploaded_by)
                     VALUES (\(document.sha), \(pathwayCase.caseId), \(document.name), \(document.type), \(ByteBuffer(bytes: document.bytes)), \(actor.subject))
@@ -190,10 +191,10 @@ struct CaseRoutes: Sendable {
                     """, logger: logger)
             }
             let id = try await Chronology.append(pathwayCase.caseId, type: entry.type, summary: entry.summary, by: actor, outcome: entry.outcome,
-                                                 parentEngagement: entry.parentEngagement, evidence: documents.map(\.sha), corrects: entry.corrects,
+                                                 parentEngagement: entry.parentEngagement, evidence: stored.map(\.sha), corrects: entry.corrects,
                                                  on: connection, logger: logger)
             try await context.recordAccess(request, status: .created, on: connection, logger: logger)
-            return try JSONResponse.make(.created, ["id": AnyEncodable(id), "evidence": AnyEncodable(documents.map(\.sha))])
+            return try JSONResponse.make(.created, ["id": AnyEncodable(id), "evidence": AnyEncodable(stored.map(\.sha))])
         }
     }
 
@@ -232,7 +233,7 @@ struct CaseRoutes: Sendable {
         context.access.school(opening.schoolUrn)
         context.access.pupil(opening.upn)
         let actor = try CaseAccess.actor(context)
-        return try await postgres.withTransaction(logger: logger) { connection in
+        return try await CaseTransaction.run(postgres, logger: logger) { connection in
             let opened = try await CaseOpening.open(
                 upn: opening.upn, school: opening.schoolUrn, stage: PathwayStage(rawValue: opening.stage)!, urgency: .medium, by: actor,
                 reason: opening.reason, figures: nil, severe: false, sourceEvent: nil, settings: settings, on: connection, logger: logger)

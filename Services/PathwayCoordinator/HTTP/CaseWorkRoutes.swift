@@ -27,9 +27,9 @@ struct CaseWorkRoutes: Sendable {
 
     /// Runs a change to the path's case in one transaction with its chronology entry and its audit row.
     func change(_ request: Request, _ context: ServiceRequestContext, status: HTTPResponse.Status = .ok,
-                _ body: @escaping @Sendable (PathwayCase, Actor, PostgresConnection) async throws -> any Encodable) async throws -> Response {
+                _ body: @escaping @Sendable (PathwayCase, CaseActor, PostgresConnection) async throws -> any Encodable) async throws -> Response {
         let actor = try CaseAccess.actor(context)
-        return try await postgres.withTransaction(logger: logger) { connection in
+        return try await CaseTransaction.run(postgres, logger: logger) { connection in
             let pathwayCase = try await CaseAccess.visibleCase(context, forUpdate: true, on: connection, logger: logger)
             let answer = try await body(pathwayCase, actor, connection)
             try await context.recordAccess(request, status: status, on: connection, logger: logger)

@@ -215,7 +215,7 @@ struct LegalRoutes: Sendable {
     func payment(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let payment = try await CaseBody.decode(Payment.self, request)
         let received = try CaseBody.date(payment.receivedOn, field: "receivedOn")
-        return try await postgres.withTransaction(logger: logger) { connection in
+        return try await CaseTransaction.run(postgres, logger: logger) { connection in
             let (notice, pathwayCase) = try await notice(context, connection)
             guard ["issued", "unpaid"].contains(notice.state) else { throw RequestRefused(.conflict, "penalty notice \(notice.id) is \(notice.state)") }
             guard let receipt = notice.receiptOn.flatMap({ SchoolDate(iso: $0) }), let fullBy = notice.endsOn.flatMap({ SchoolDate(iso: $0) }) else {
@@ -251,7 +251,7 @@ struct LegalRoutes: Sendable {
         let withdrawal = try await CaseBody.decode(Withdrawal.self, request)
         let grounds = ["should_not_have_been_issued", "wrong_person", "material_error"]
         try CaseBody.require(grounds.contains(withdrawal.ground), "ground", "expected one of \(grounds.joined(separator: ", "))")
-        return try await postgres.withTransaction(logger: logger) { connection in
+        return try await CaseTransaction.run(postgres, logger: logger) { connection in
             let (notice, pathwayCase) = try await notice(context, connection)
             guard notice.state != "withdrawn" else { throw RequestRefused(.conflict, "penalty notice \(notice.id) is already withdrawn") }
             let refund = ["paid_discounted", "paid_full"].contains(notice.state)

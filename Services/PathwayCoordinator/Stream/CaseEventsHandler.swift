@@ -104,7 +104,7 @@ struct PanelOutcome {
                                         by: .system, sourceEvent: eventID, on: connection, logger: logger)
             return
         }
-        let chair = Actor(subject: outcome.chair, role: "panel_chair")
+        let chair = CaseActor(subject: outcome.chair, role: "panel_chair")
         switch outcome.outcome {
         case .approveEnforcementReferral:
             pathwayCase.stage = PathwayStage.enforcementReferral.rawValue

@@ -1,0 +1,133 @@
+@testable import PathwayCoordinator
+import AttendanceDomain
+import Events
+import Foundation
+import Hummingbird
+import ServiceRuntime
+import TestSupport
+import Testing
+
+/// Legal interventions: penalty notices per parent per child with the limit and payment dates from receipt,
+/// and a Notice to Improve over term dates, breached through the detector's watch.
+@Suite("legal interventions", .serialized, .timeLimit(.minutes(4)))
+struct LegalInterventionTests {
+    static func day(_ iso: String) -> SchoolDate { SchoolDate(iso: iso)! }
+
+    @Test func penaltyNoticeTermsCountFromReceiptAndStopAtTwo() {
+        let calendar = WorkingCalendar()
+        // Issued Friday 22 August 2025: Monday is the summer bank holiday, so posted Tuesday, received Thursday.
+        let first = PenaltyNoticeRules.terms(prior: 0, issuedOn: Self.day("2025-08-22"), calendar: calendar, deemedReceiptWorkingDays: 2)
+        #expect(first?.postedOn == Self.day("2025-08-26") && first?.receiptOn == Self.day("2025-08-28"))
+        #expect(first?.discountedAmountPence == 8_000 && first?.discountedBy == Self.day("2025-09-18") && first?.fullBy == Self.day("2025-09-25"))
+        let second = PenaltyNoticeRules.terms(prior: 1, issuedOn: Self.day("2026-12-24"), calendar: calendar, deemedReceiptWorkingDays: 2)
+        #expect(second?.receiptOn == Self.day("2026-12-31") && second?.discountedAmountPence == nil && second?.fullBy == Self.day("2027-01-28"))
+        #expect(PenaltyNoticeRules.terms(prior: 2, issuedOn: Self.day("2026-12-24"), calendar: calendar, deemedReceiptWorkingDays: 2) == nil)
+        // The window is (D − 3 years, D].
+        #expect(PenaltyNoticeRules.limitWindow(issuedOn: Self.day("2026-12-24")) == Self.day("2023-12-25")...Self.day("2026-12-24"))
+        let terms = try! #require(first)
+        #expect(PenaltyNoticeRules.payment(amountPence: 8_000, receivedOn: Self.day("2025-09-18"), terms: terms) == .paidDiscounted)
+        #expect(PenaltyNoticeRules.payment(amountPence: 8_000, receivedOn: Self.day("2025-09-19"), terms: terms) != .paidDiscounted)
+        #expect(PenaltyNoticeRules.payment(amountPence: 16_000, receivedOn: Self.day("2025-09-25"), terms: terms) == .paidFull)
+        #expect(PenaltyNoticeRules.payment(amountPence: 16_000, receivedOn: Self.day("2025-09-26"), terms: terms) == .late)
+        if case .refused(let reason) = PenaltyNoticeRules.payment(amountPence: 5_000, receivedOn: Self.day("2025-09-01"), terms: terms) {
+            #expect(reason.hasPrefix("amountPence:"))
+        } else { Issue.record("a part payment was accepted") }
+    }
+
+    @Test func eachParentGetsANoticeAndTheLimitIsPerParentPerChild() async throws {
+        try await PathwayHarness.with { pathway in
+            try await pathway.profile()
+            // A term-time holiday: ten G sessions, the no-support route.
+            let holiday = (0..<10).map { AttendanceSignal.SessionMark(date: "2025-06-\(10 + $0 / 2)", session: $0 % 2 == 0 ? "AM" : "PM", code: "G") }
+            try await pathway.signal(.penaltyNoticeThreshold, sessions: holiday)
+            let id = try await pathway.caseID()
+            let legal = try await pathway.legal()
+            // Before anyone decides, the case is not the legal officer's to see; a legal officer who also manages sees the unmet guard.
+            #expect(try await pathway.call(.post, "/v1/cases/\(id)/legal/penalty-notices", as: legal, #"{"issueDate": "2025-08-22"}"#).status == 404)
+            let both = try await TestIdentity.token([.legalOfficer, .laManager], subject: "legal-manager")
+            let early = try await pathway.call(.post, "/v1/cases/\(id)/legal/penalty-notices", as: both, #"{"issueDate": "2025-08-22"}"#)
+            #expect(early.status == 409 && early.text.contains("enforcement_approved"), "\(early.text)")
+            let decided = try await pathway.call(.post, "/v1/cases/\(id)/penalty-consideration", as: try await pathway.officer(),
+                                                 #"{"decision": "penalty_notice", "reason": "two weeks' term-time holiday; support not appropriate"}"#)
+            #expect(decided.json["noSupportRoute"] as? Bool == true, "\(decided.text)")
+
+            // Both parents with parental responsibility get one each (the grandmother has none).
+            let first = try await pathway.call(.post, "/v1/cases/\(id)/legal/penalty-notices", as: legal, #"{"issueDate": "2025-08-22"}"#)
+            #expect(first.status == 201, "\(first.text)")
+            let notices = (try JSONSerialization.jsonObject(with: Data(first.text.utf8)) as? [[String: Any]]) ?? []
+            #expect(Set(notices.compactMap { $0["contactId"] as? String }) == ["C-MUM", "C-DAD"])
+            #expect(notices.allSatisfy { $0["receiptOn"] as? String == "2025-08-28" && $0["endsOn"] as? String == "2025-09-25" })
+            #expect(notices.allSatisfy { ($0["details"] as? [String: Any])?["discountedBy"] as? String == "2025-09-18" })
+            let messages = try await pathway.published(TopicCatalogue.notificationRequests, type: NotificationRequested.type, count: 2)
+            #expect(Set(messages.compactMap { $0["contactId"] as? String }) == ["C-MUM", "C-DAD"] && messages.allSatisfy { $0["statutory"] as? Bool == true })
+
+            // A second for the mother: a flat £160. A third for both: refused, naming her alone.
+            let second = try await pathway.call(.post, "/v1/cases/\(id)/legal/penalty-notices", as: legal, #"{"issueDate": "2026-03-02", "contactIds": ["C-MUM"]}"#)
+            #expect(second.status == 201 && second.text.contains("\"sequence\":2"), "\(second.text)")
+            let third = try await pathway.call(.post, "/v1/cases/\(id)/legal/penalty-notices", as: legal, #"{"issueDate": "2026-12-24"}"#)
+            #expect(third.status == 409, "\(third.text)")
+            let unmet = (third.json["unmet"] as? [[String: String]]) ?? []
+            #expect(unmet.count == 1 && unmet.first?["guard"] == "penalty_notice_limit" && unmet.first?["detail"]?.contains("C-MUM") == true, "\(third.text)")
+            let father = try await pathway.call(.post, "/v1/cases/\(id)/legal/penalty-notices", as: legal, #"{"issueDate": "2026-12-24", "contactIds": ["C-DAD"]}"#)
+            #expect(father.status == 201 && father.text.contains("\"receiptOn\":\"2026-12-31\"") && father.text.contains("\"endsOn\":\"2027-01-28\""), "\(father.text)")
+
+            // A withdrawn notice does not count: withdrawing the mother's second lets a new one through.
+            let secondID = try #require(((try JSONSerialization.jsonObject(with: Data(second.text.utf8)) as? [[String: Any]])?.first)?["id"] as? String)
+            #expect(try await pathway.call(.post, "/v1/penalty-notices/\(secondID)/withdraw", as: legal, #"{"ground": "material_error", "detail": "wrong sessions"}"#).status == 200)
+            #expect(try await pathway.call(.post, "/v1/cases/\(id)/legal/penalty-notices", as: legal, #"{"issueDate": "2026-12-24", "contactIds": ["C-MUM"]}"#).status == 201)
+            let history = try await pathway.call(.get, "/v1/parents/C-MUM/penalty-history?upn=\(pathway.upn)", as: legal)
+            #expect(((history.json["notices"] as? [[String: Any]]) ?? []).map { $0["state"] as? String } == ["issued", "withdrawn", "issued"], "\(history.text)")
+
+            // Payments: no part payments; £80 by the discount date settles the father's first notice.
+            let fatherFirst = try #require(notices.first { $0["contactId"] as? String == "C-DAD" }?["id"] as? String)
+            let part = try await pathway.call(.post, "/v1/penalty-notices/\(fatherFirst)/payments", as: legal, #"{"amountPence": 5000, "receivedOn": "2025-09-01"}"#)
+            #expect(part.status == 422 && part.text.contains("amountPence"))
+            let paid = try await pathway.call(.post, "/v1/penalty-notices/\(fatherFirst)/payments", as: legal, #"{"amountPence": 8000, "receivedOn": "2025-09-18"}"#)
+            #expect(paid.json["state"] as? String == "paid_discounted", "\(paid.text)")
+        }
+    }
+
+    @Test func aNoticeToImproveOverHalfTermEndsOnTheRightDateAndIsBreachedThroughAWatch() async throws {
+        try await PathwayHarness.with { pathway in
+            let admin = try await TestIdentity.token([.laAdmin], subject: "admin-1")
+            let terms = #"{"terms": [{"start": "2026-09-02", "end": "2026-10-23"}, {"start": "2026-11-02", "end": "2026-12-18"}], "closures": []}"#
+            #expect(try await pathway.call(.put, "/v1/term-dates", as: admin, terms).status == 200)
+            try await pathway.profile()
+            try await pathway.signal(.persistentAbsence)
+            let id = try await pathway.caseID()
+            let referred = try await pathway.refer(id)
+            let referralID = try #require(referred.json["referralId"] as? String, "\(referred.text)")
+            try await pathway.send(MeetingOutcomeRecorded(caseId: id, referralId: referralID, bookingId: "B-1", outcome: .approveEnforcementReferral,
+                                                          chair: "chair-1", rationale: "support refused throughout"),
+                                   type: MeetingOutcomeRecorded.type, topic: TopicCatalogue.meetingOutcomes, key: id)
+            let manager = try await pathway.manager("reader")
+            try await pathway.until("/v1/cases/\(id)", as: manager) { (($0.json["case"] as? [String: Any])?["status"] as? String) == "enforcement_approved" }
+
+            // Issued Friday 9 October: posted Monday 12, received Wednesday 14; six school weeks from Thursday 15, half-term not counted.
+            let legal = try await pathway.legal()
+            let issued = try await pathway.call(.post, "/v1/cases/\(id)/legal/notice-to-improve", as: legal, #"{"issueDate": "2026-10-09"}"#)
+            #expect(issued.status == 201, "\(issued.text)")
+            let notices = (try JSONSerialization.jsonObject(with: Data(issued.text.utf8)) as? [[String: Any]]) ?? []
+            #expect(notices.count == 2 && notices.allSatisfy { $0["receiptOn"] as? String == "2026-10-14" && $0["endsOn"] as? String == "2026-12-02" }, "\(issued.text)")
+
+            // The detector watches the period; an O in week 2 (Tuesday 20 October) breaches it.
+            func post(_ date: String, _ code: String) async throws {
+                for session in ["AM", "PM"] {
+                    let mark = code == "/" && session == "PM" ? #"\\"# : code  // present: / in the morning, \ in the afternoon
+                    let body = #"{"schoolUrn": "\#(pathway.school)", "date": "\#(date)", "session": "\#(session)", "marks": [{"upn": "\#(pathway.upn)", "code": "\#(mark)"}]}"#
+                    let answer = try await AccessFixture.call(pathway.services.ingest, .post, "/v1/registers", token: AccessFixture.connectorToken, body: body)
+                    #expect(answer.status == 200, "\(answer.text)")
+                }
+            }
+            #expect(try await AccessFixture.waitFor("SELECT count(*) FROM watches", pathway.services.detectorPostgres))
+            for date in ["2026-10-15", "2026-10-16", "2026-10-19"] { try await post(date, "/") }
+            try await post("2026-10-20", "O")
+            let breached = try await pathway.until("/v1/cases/\(id)", as: manager) { answer in
+                ((answer.json["legalInterventions"] as? [[String: Any]]) ?? []).contains { $0["state"] as? String == "breached" }
+            }
+            let states = ((breached.json["legalInterventions"] as? [[String: Any]]) ?? []).filter { $0["kind"] as? String == "notice_to_improve" }
+            #expect(states.count == 2 && states.allSatisfy { $0["state"] as? String == "breached" }, "\(breached.text)")
+            #expect(((breached.json["tasks"] as? [[String: Any]]) ?? []).contains { $0["kind"] as? String == "consider_early_notice" })
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import AttendanceDomain
+import Events
+import Foundation
+import Hummingbird
+import ServiceRuntime
+import TestSupport
+import Testing
+
+/// pathway-coordinator on a real broker and PostgreSQL: cases from signals, guarded moves, the referral and
+/// its panel pack, and the CLA bar when a child becomes looked after mid-case.
+@Suite("the pathway's cases", .serialized, .timeLimit(.minutes(4)))
+struct PathwayCaseTests {
+    @Test func aSignalOpensOneCaseAndMovesAreGuardedUpToTheReferralAndItsPack() async throws {
+        try await PathwayHarness.with { pathway in
+            try await pathway.profile()
+            let signalID = UUID()
+            try await pathway.signal(.persistentAbsence, id: signalID)
+            let id = try await pathway.caseID()
+            // The same signal again (a redelivery): still one case, one entry for it.
+            try await pathway.signal(.persistentAbsence, id: signalID)
+            try await pathway.signal(.firstDayAbsence)
+            let manager = try await pathway.manager("reader")
+            let chronology = try await pathway.until("/v1/cases/\(id)/chronology", as: manager) { (($0.json["entries"] as? [[String: Any]]) ?? []).count >= 2 }
+            let entries = try #require(chronology.json["entries"] as? [[String: Any]])
+            #expect(entries.map { $0["type"] as? String } == ["case_opened", "signal"], "\(chronology.text)")
+            let listing = try await pathway.call(.get, "/v1/cases?school=\(pathway.school)", as: manager)
+            #expect(listing.json["total"] as? Int == 1)
+            let opened = try await pathway.caseView(id)
+            #expect((opened["case"] as? [String: Any])?["stage"] as? Int == 2)
+
+            // Two items open: 409 naming both; done: 200, and the chronology says who.
+            let officer = try await pathway.officer()
+            try await pathway.complete(id, stages: [.prevention, .identifyAndUnderstand], except: ["siblings_considered", "barriers_identified"], as: officer)
+            let refused = try await pathway.call(.post, "/v1/cases/\(id)/stage", as: officer, #"{"to": 3}"#)
+            #expect(refused.status == 409)
+            let unmet = (refused.json["unmet"] as? [[String: String]]) ?? []
+            #expect(unmet.count == 2 && unmet.allSatisfy { $0["guard"] == "checklist_incomplete" }, "\(refused.text)")
+            #expect(unmet.contains { $0["detail"]?.contains("stage 1 siblings_considered") == true })
+            #expect(unmet.contains { $0["detail"]?.contains("stage 2 barriers_identified") == true })
+            #expect(try await pathway.call(.put, "/v1/cases/\(id)/checklist/1/siblings_considered", as: officer, #"{"state": "not_applicable"}"#).status == 422)
+            #expect(try await pathway.call(.put, "/v1/cases/\(id)/checklist/1/siblings_considered", as: officer, #"{"state": "not_applicable", "reason": "only child"}"#).status == 200)
+            #expect(try await pathway.call(.put, "/v1/cases/\(id)/checklist/2/barriers_identified", as: officer, #"{"state": "done"}"#).status == 200)
+            let moved = try await pathway.call(.post, "/v1/cases/\(id)/stage", as: officer, #"{"to": 3}"#)
+            #expect(moved.status == 200, "\(moved.text)")
+            let afterMove = try #require(try await pathway.call(.get, "/v1/cases/\(id)/chronology", as: manager).json["entries"] as? [[String: Any]])
+            let move = try #require(afterMove.last { $0["type"] as? String == "stage_move" })
+            #expect(move["actor"] as? String == "officer-1" && move["actorRole"] as? String == "la_officer" && (move["at"] as? String)?.hasPrefix("20") == true)
+
+            // To stage 4 and the referral: without oversight, with the caseworker's, with another manager's.
+            try await pathway.complete(id, stages: [.supportChildAndFamily], as: officer)
+            #expect(try await pathway.call(.post, "/v1/cases/\(id)/stage", as: officer, #"{"to": 4}"#).status == 200)
+            try await pathway.complete(id, stages: [.formaliseSupport], as: officer)
+            try await pathway.offerSupport(id, as: officer)
+            #expect(try await pathway.call(.put, "/v1/cases/\(id)/assignment", as: officer,
+                                           #"{"caseworker": "manager-a", "leadProfessional": {"subject": "officer-1", "name": "Sam Reid", "service": "la_attendance"}}"#).status == 200)
+            let noOversight = try await pathway.call(.post, "/v1/cases/\(id)/referral", as: officer, PathwayHarness.answers)
+            #expect(noOversight.status == 409 && noOversight.text.contains("management_oversight"), "\(noOversight.text)")
+            #expect(try await pathway.call(.post, "/v1/cases/\(id)/oversight", as: try await pathway.manager("manager-a"),
+                                           #"{"decision": "approve", "rationale": "agreed"}"#).status == 201)
+            let caseworkers = try await pathway.call(.post, "/v1/cases/\(id)/referral", as: officer, PathwayHarness.answers)
+            #expect(caseworkers.status == 409 && caseworkers.text.contains("oversight_independent"), "\(caseworkers.text)")
+            #expect(try await pathway.call(.post, "/v1/cases/\(id)/oversight", as: try await pathway.manager("manager-b"),
+                                           #"{"decision": "approve", "rationale": "support exhausted and evidenced"}"#).status == 201)
+            let referred = try await pathway.call(.post, "/v1/cases/\(id)/referral", as: officer, PathwayHarness.answers)
+            #expect(referred.status == 201, "\(referred.text)")
+
+            // The booking request carries the name, date of birth and school, not the case.
+            let requests = try await pathway.published(TopicCatalogue.meetingRequests, type: MeetingRequested.type)
+            let request = try #require(requests.first)
+            #expect(request["forename"] as? String == "Amira" && request["surname"] as? String == "Okafor")
+            #expect(request["dateOfBirth"] as? String == "2014-03-09" && request["schoolUrn"] as? String == pathway.school)
+            #expect(request["overview"] == nil && request["presentingConcerns"] == nil && request["supportOffers"] == nil)
+
+            // Later marks change the figures; the pack keeps those at referral.
+            try await pathway.signal(.severeAbsence, rate: 48.0)
+            try await pathway.until("/v1/cases/\(id)", as: manager) { (($0.json["case"] as? [String: Any])?["severeAbsence"] as? Bool) == true }
+            let pack = try await pathway.call(.get, "/v1/cases/\(id)/panel-pack", as: manager)
+            #expect(pack.status == 200)
+            #expect((pack.json["figures"] as? [String: Any])?["attendanceRate"] as? Double == 85.0, "\(pack.text)")
+            #expect((pack.json["overview"] as? [String: Any])?["stage"] as? Int == 4)
+            #expect(((pack.json["supportOffers"] as? [Any]) ?? []).count == 3)
+            #expect(((pack.json["presentingConcerns"] as? [String]) ?? []).contains { $0.hasPrefix("persistent_absence") })
+        }
+    }
+
+    @Test func aBookedCaseWhoseChildBecomesLookedAfterGoesToSocialCareNeverToEnforcement() async throws {
+        try await PathwayHarness.with { pathway in
+            try await pathway.profile()
+            try await pathway.signal(.persistentAbsence)
+            let id = try await pathway.caseID()
+            let referred = try await pathway.refer(id)
+            #expect(referred.status == 201, "\(referred.text)")
+            let referralID = try #require(referred.json["referralId"] as? String)
+            try await pathway.send(MeetingBookingChanged(caseId: id, referralId: referralID, bookingId: "B-1", startsAt: "2026-12-08T09:30:00Z", endsAt: "2026-12-08T10:00:00Z"),
+                                   type: MeetingBookingChanged.booked, topic: TopicCatalogue.meetingsBooked, key: id)
+            let manager = try await pathway.manager("reader")
+            try await pathway.until("/v1/cases/\(id)", as: manager) { (($0.json["referrals"] as? [[String: String]])?.first?["state"]) == "booked" }
+
+            try await pathway.profile(lookedAfter: true)
+            let escalated = try await pathway.until("/v1/cases/\(id)", as: manager) { (($0.json["case"] as? [String: Any])?["status"] as? String) == "social_care_escalation" }
+            #expect((escalated.json["referrals"] as? [[String: String]])?.first?["state"] == "withdrawn", "\(escalated.text)")
+            let tasks = ((escalated.json["tasks"] as? [[String: Any]]) ?? []).compactMap { $0["kind"] as? String }
+            #expect(tasks.contains("social_worker_escalation") && tasks.contains("virtual_school_escalation"))
+            let withdrawn = try await pathway.published(TopicCatalogue.meetingRequests, type: MeetingRequestWithdrawn.type)
+            #expect(withdrawn.first?["referralId"] as? String == referralID)
+            let messages = try await pathway.published(TopicCatalogue.notificationRequests, type: NotificationRequested.type, count: 2)
+            #expect(Set(messages.compactMap { $0["audience"] as? String }) == ["social_worker", "virtual_school"])
+
+            // Every enforcement step: 409 cla_no_enforcement.
+            let legal = try await pathway.legal()
+            for (path, body) in [("legal/penalty-notices", "{}"), ("legal/notice-to-improve", "{}"), ("legal/prosecution", #"{"section": "444(1)", "contactId": "C-MUM"}"#),
+                                 ("legal/eso-consideration", #"{"decision": "apply", "reason": "r"}"#)] {
+                let answer = try await pathway.call(.post, "/v1/cases/\(id)/\(path)", as: legal, body)
+                #expect(answer.status == 409 && answer.text.contains("cla_no_enforcement"), "\(path): \(answer.text)")
+            }
+            let again = try await pathway.call(.post, "/v1/cases/\(id)/referral", as: try await pathway.officer(), PathwayHarness.answers)
+            #expect(again.status == 409 && again.text.contains("cla_no_enforcement"), "\(again.text)")
+            // A late outcome for the withdrawn referral changes nothing.
+            try await pathway.send(MeetingOutcomeRecorded(caseId: id, referralId: referralID, bookingId: "B-1", outcome: .approveEnforcementReferral, chair: "chair-1", rationale: "late"),
+                                   type: MeetingOutcomeRecorded.type, topic: TopicCatalogue.meetingOutcomes, key: id)
+            try await pathway.until("/v1/cases/\(id)/chronology", as: manager) { $0.text.contains("no longer live") }
+            #expect((try await pathway.caseView(id)["case"] as? [String: Any])?["status"] as? String == "social_care_escalation")
+        }
+    }
+
+    @Test func aSchoolLeadOfAnotherSchoolIsAnswered404AndTheReadIsAudited() async throws {
+        try await PathwayHarness.with { pathway in
+            try await pathway.signal(.emergingPersistentAbsence)
+            let id = try await pathway.caseID()
+            let other = try await TestIdentity.token([.schoolLead], subject: "lead-elsewhere", schools: ["100001"])
+            let answer = try await pathway.call(.get, "/v1/cases/\(id)", as: other)
+            #expect(answer.status == 404)
+            let own = try await TestIdentity.token([.schoolLead], subject: "lead-here", schools: [pathway.school])
+            #expect(try await pathway.call(.get, "/v1/cases/\(id)", as: own).status == 200)
+            let auditor = try await TestIdentity.token([.auditor], subject: "auditor-1")
+            let audit = try await pathway.call(.get, "/v1/audit?subject=lead-elsewhere", as: auditor)
+            let rows = (audit.json["entries"] as? [[String: Any]]) ?? []
+            #expect(rows.count == 1 && rows.first?["status"] as? Int == 404 && (rows.first?["refusal"] as? String)?.contains(id) == true, "\(audit.text)")
+        }
+    }
+}
