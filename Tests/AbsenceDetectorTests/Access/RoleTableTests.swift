@@ -48,11 +48,15 @@ struct RoleTableTests {
                 let clients = switch row.service {
                 case "register-ingest": [services.ingest]
                 case "absence-detector": [services.detector]
+                case "pathway-coordinator": [services.others[0]]
                 default: [services.ingest, services.detector] + services.others
                 }
                 let path = row.path.replacingOccurrences(of: "{upn}", with: pupil).replacingOccurrences(of: "{urn}", with: school)
                     .replacingOccurrences(of: "{school}", with: school).replacingOccurrences(of: "{date}", with: "2026-09-07")
-                    .replacingOccurrences(of: "{session}", with: "AM")
+                    .replacingOccurrences(of: "{session}", with: "AM").replacingOccurrences(of: "{id}", with: "AP-2000-0001")
+                    .replacingOccurrences(of: "{stage}", with: "2").replacingOccurrences(of: "{item}", with: "barriers_identified")
+                    .replacingOccurrences(of: "{offer}", with: "1").replacingOccurrences(of: "{notice}", with: "PN-AP-2000-0001-1")
+                    .replacingOccurrences(of: "{contactId}", with: "C-1").replacingOccurrences(of: "{sha256}", with: String(repeating: "0", count: 64))
                 let method: HTTPRequest.Method = switch row.method {
                 case "GET": .get
                 case "POST": .post
@@ -80,7 +84,8 @@ struct RoleTableTests {
             let audited = try await AccessFixture.count("SELECT count(*) FROM access_audit WHERE subject LIKE 'walk-%' OR subject LIKE 'connector:%'", services.ingestPostgres)
                 + AccessFixture.count("SELECT count(*) FROM access_audit WHERE subject LIKE 'walk-%' OR subject LIKE 'connector:%'", services.detectorPostgres)
             let everyServiceRows = rows.filter { $0.service == "every service" }.count
-            #expect(audited == walked - 3 * everyServiceRows * tokens.count)
+            let coordinatorRows = rows.filter { $0.service == "pathway-coordinator" }.count
+            #expect(audited == walked - (3 * everyServiceRows + coordinatorRows) * tokens.count)
         }
     }
 }
