@@ -54,8 +54,17 @@ struct WorklistRoutes: Sendable {
             """, logger: logger)
         var byStage: [String: Int] = [:]
         for try await (stage, count) in counts.decode((Int, Int).self) { byStage[String(stage)] = count }
+        let kinds = try await postgres.query("""
+            SELECT t.kind, count(*) FROM tasks t JOIN cases c USING (case_id)
+            WHERE t.done_at IS NULL AND c.status <> 'closed' AND t.due <= \(horizon)
+              AND (\(schools)::text[] IS NULL OR c.school_urn = ANY(\(schools)::text[]))
+            GROUP BY t.kind
+            """, logger: logger)
+        var byKind: [String: Int] = [:]
+        for try await (kind, count) in kinds.decode((String, Int).self) { byKind[kind] = count }
         context.access.pupils(Set(items.map(\.upn)).sorted())
-        return try JSONResponse.make(.ok, ["asOf": AnyEncodable(today.iso), "casesByStage": AnyEncodable(byStage), "items": AnyEncodable(items)])
+        return try JSONResponse.make(.ok, ["asOf": AnyEncodable(today.iso), "casesByStage": AnyEncodable(byStage), "total": AnyEncodable(byKind.values.reduce(0, +)),
+                                           "byKind": AnyEncodable(byKind), "items": AnyEncodable(items)])
     }
 
     func termDates(_ request: Request, _ context: ServiceRequestContext, scope: String) async throws -> Response {

@@ -79,7 +79,11 @@ struct LAFeed {
         let expected = try ExpectedFigures(term: term)
         let summary = LASummary(la: la, calendar: calendar, expected: expected, detector: detector)
         try await summary.waitForDetector(seconds: options.waitSeconds)
-        return try await summary.print()
+        let agreed = try await summary.print()
+        if let coordinator = options.coordinator {
+            try await PathwaySummary(coordinator: APIClient(base: coordinator, token: detector.token, http: http)).print(waitSeconds: options.waitSeconds)
+        }
+        return agreed
     }
 
     /// One school day: in `day` pace, each session's registers in a burst at its time of the compressed day.
