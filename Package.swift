@@ -254,6 +254,7 @@ let package = Package(
             dependencies: [
                 "AbsenceDetector", "RegisterIngest", "PathwayCoordinator", "NotificationService", "MeetingScheduler",
                 "AttendanceDomain", "Events", "Messaging", "ServiceRuntime", "Storage", "SyntheticLA", "TestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

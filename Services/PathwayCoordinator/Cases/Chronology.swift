@@ -45,10 +45,14 @@ enum Chronology {
 
 /// Timers and to-dos on the worklist (shared/PATHWAY.md §5.2, §6): raised once per source, done by a person.
 enum Tasks {
+    /// Raises a task unless the case already has one of this kind open (a second crossing of a line
+    /// does not ask twice).
     static func raise(_ caseID: String, kind: String, detail: String, due: String, source: String,
                       on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("""
-            INSERT INTO tasks (case_id, kind, detail, due, source) VALUES (\(caseID), \(kind), \(detail), \(due), \(source))
+            INSERT INTO tasks (case_id, kind, detail, due, source)
+            SELECT \(caseID), \(kind), \(detail), \(due), \(source)
+            WHERE NOT EXISTS (SELECT 1 FROM tasks WHERE case_id = \(caseID) AND kind = \(kind) AND done_at IS NULL)
             ON CONFLICT (case_id, kind, source) DO NOTHING
             """, logger: logger)
     }

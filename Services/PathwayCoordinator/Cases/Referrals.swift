@@ -27,6 +27,7 @@ struct PanelPack: Codable, Sendable, Equatable {
     }
 
     struct Offer: Codable, Sendable, Equatable {
+        var id: Int64?
         var what: String
         var contactId: String?
         var offeredOn: String
@@ -35,6 +36,7 @@ struct PanelPack: Codable, Sendable, Equatable {
     }
 
     struct Target: Codable, Sendable, Equatable {
+        var id: Int64?
         var owner: String
         var description: String
         var measure: String
@@ -95,17 +97,17 @@ enum Referrals {
         }
         var offers: [PanelPack.Offer] = []
         let offerRows = try await connection.query("""
-            SELECT what, contact_id, offered_on, response, responded_on FROM support_offers WHERE case_id = \(pathwayCase.caseId) ORDER BY id
+            SELECT id, what, contact_id, offered_on, response, responded_on FROM support_offers WHERE case_id = \(pathwayCase.caseId) ORDER BY id
             """, logger: logger)
-        for try await row in offerRows.decode((String, String?, String, String?, String?).self) {
-            offers.append(.init(what: row.0, contactId: row.1, offeredOn: row.2, response: row.3, respondedOn: row.4))
+        for try await row in offerRows.decode((Int64, String, String?, String, String?, String?).self) {
+            offers.append(.init(id: row.0, what: row.1, contactId: row.2, offeredOn: row.3, response: row.4, respondedOn: row.5))
         }
         var targets: [PanelPack.Target] = []
         let targetRows = try await connection.query("""
-            SELECT owner, description, measure, due, review_result FROM smart_targets WHERE case_id = \(pathwayCase.caseId) ORDER BY id
+            SELECT id, owner, description, measure, due, review_result FROM smart_targets WHERE case_id = \(pathwayCase.caseId) ORDER BY id
             """, logger: logger)
-        for try await row in targetRows.decode((String, String, String, String, String?).self) {
-            targets.append(.init(owner: row.0, description: row.1, measure: row.2, due: row.3, reviewResult: row.4))
+        for try await row in targetRows.decode((Int64, String, String, String, String, String?).self) {
+            targets.append(.init(id: row.0, owner: row.1, description: row.2, measure: row.3, due: row.4, reviewResult: row.5))
         }
         var oversight: PanelPack.Oversight?
         let oversightRows = try await connection.query("""

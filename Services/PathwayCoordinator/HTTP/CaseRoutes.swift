@@ -111,15 +111,15 @@ struct CaseRoutes: Sendable {
             }
             var offers: [PanelPack.Offer] = []
             for try await row in try await connection.query("""
-                SELECT what, contact_id, offered_on, response, responded_on FROM support_offers WHERE case_id = \(id) ORDER BY id
-                """, logger: logger).decode((String, String?, String, String?, String?).self) {
-                offers.append(.init(what: row.0, contactId: row.1, offeredOn: row.2, response: row.3, respondedOn: row.4))
+                SELECT id, what, contact_id, offered_on, response, responded_on FROM support_offers WHERE case_id = \(id) ORDER BY id
+                """, logger: logger).decode((Int64, String, String?, String, String?, String?).self) {
+                offers.append(.init(id: row.0, what: row.1, contactId: row.2, offeredOn: row.3, response: row.4, respondedOn: row.5))
             }
             var targets: [PanelPack.Target] = []
             for try await row in try await connection.query("""
-                SELECT owner, description, measure, due, review_result FROM smart_targets WHERE case_id = \(id) ORDER BY id
-                """, logger: logger).decode((String, String, String, String, String?).self) {
-                targets.append(.init(owner: row.0, description: row.1, measure: row.2, due: row.3, reviewResult: row.4))
+                SELECT id, owner, description, measure, due, review_result FROM smart_targets WHERE case_id = \(id) ORDER BY id
+                """, logger: logger).decode((Int64, String, String, String, String, String?).self) {
+                targets.append(.init(id: row.0, owner: row.1, description: row.2, measure: row.3, due: row.4, reviewResult: row.5))
             }
             var referrals: [[String: String]] = []
             for try await row in try await connection.query("""
@@ -206,7 +206,10 @@ struct CaseRoutes: Sendable {
                 SELECT content_type, content FROM evidence_documents WHERE case_id = \(pathwayCase.caseId) AND sha256 = \(sha)
                 """, logger: logger)
             for try await (type, content) in rows.decode((String, ByteBuffer).self) {
-                return Response(status: .ok, headers: [.contentType: type], body: .init(byteBuffer: content))
+                // Served as a download, never rendered: an uploaded HTML file must not run in the portal's origin.
+                return Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(sha).bin\"",
+                                                      .init("X-Content-Type-Options")!: "nosniff"],
+                                body: .init(byteBuffer: content))
             }
             throw RequestRefused(.notFound, "no evidence \(sha) in case \(pathwayCase.caseId)")
         }

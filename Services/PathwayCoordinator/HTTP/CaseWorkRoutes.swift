@@ -19,6 +19,7 @@ struct CaseWorkRoutes: Sendable {
         work.post("/v1/cases/:id/support-offers") { request, context in try await offer(request, context) }
         work.put("/v1/cases/:id/support-offers/:offer") { request, context in try await response(request, context) }
         work.post("/v1/cases/:id/targets") { request, context in try await target(request, context) }
+        work.put("/v1/cases/:id/targets/:target/review") { request, context in try await review(request, context) }
         work.post("/v1/cases/:id/close") { request, context in try await close(request, context) }
         api.group().add(middleware: RequireRoles([.laOfficer, .laManager])).put("/v1/cases/:id/assignment") { request, context in
             try await assign(request, context)
@@ -31,6 +32,8 @@ struct CaseWorkRoutes: Sendable {
         let actor = try CaseAccess.actor(context)
         return try await CaseTransaction.run(postgres, logger: logger) { connection in
             let pathwayCase = try await CaseAccess.visibleCase(context, forUpdate: true, on: connection, logger: logger)
+            // A closed case is kept as it was closed; a new concern reopens it (a signal, or POST /v1/cases).
+            try MoveRefused.check("change", pathwayCase.status == .closed ? [UnmetGuard("case_open", "case \(pathwayCase.caseId) is closed (\(pathwayCase.closedReason ?? "no reason")): reopen it first")] : [])
             let answer = try await body(pathwayCase, actor, connection)
             try await context.recordAccess(request, status: status, on: connection, logger: logger)
             return try JSONResponse.make(status, AnyEncodable(answer))
@@ -147,6 +150,30 @@ struct CaseWorkRoutes: Sendable {
         }
     }
 
+    struct Review: Decodable {
+        /// `met`, `partly_met`, `not_met`.
+        var result: String
+        var note: String?
+    }
+
+    func review(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
+        let review = try await CaseBody.decode(Review.self, request)
+        try CaseBody.require(["met", "partly_met", "not_met"].contains(review.result), "result", "expected met, partly_met or not_met")
+        let target = Int64(context.parameters.get("target") ?? "") ?? -1
+        return try await change(request, context) { pathwayCase, actor, connection in
+            let rows = try await connection.query("""
+                UPDATE smart_targets SET review_result = \(review.result), reviewed_by = \(actor.subject)
+                WHERE id = \(target) AND case_id = \(pathwayCase.caseId) RETURNING description
+                """, logger: logger)
+            var description: String?
+            for try await value in rows.decode(String.self) { description = value }
+            guard let description else { throw RequestRefused(.notFound, "no target \(target) in case \(pathwayCase.caseId)") }
+            try await Chronology.append(pathwayCase.caseId, type: "plan_review", summary: "Target \"\(description)\" reviewed: \(review.result)\(review.note.map { ". \($0)" } ?? "")",
+                                        by: actor, outcome: review.result, on: connection, logger: logger)
+            return ["id": AnyEncodable(target), "result": AnyEncodable(review.result)]
+        }
+    }
+
     struct Assignment: Decodable {
         var caseworker: String?
         var leadProfessional: PathwayCase.LeadProfessional?
@@ -179,12 +206,21 @@ struct CaseWorkRoutes: Sendable {
         let closing = try await CaseBody.decode(Closing.self, request)
         try CaseBody.require(Self.closingReasons.contains(closing.reason), "reason", "expected one of \(Self.closingReasons.joined(separator: ", "))")
         return try await change(request, context) { original, actor, connection in
-            let open = try await LegalStore.forCase(original.caseId, on: connection, logger: logger)
-                .filter { ["active", "issued", "preparing", "laid", "hearing", "signed"].contains($0.state) }
+            let open = try await LegalStore.forCase(original.caseId, on: connection, logger: logger).filter { LegalStore.openStates.contains($0.state) }
             try MoveRefused.check("close", open.map { UnmetGuard("legal_intervention_open", "\($0.kind) \($0.id) is \($0.state)") })
             var pathwayCase = original
             pathwayCase.status = .closed
             pathwayCase.closedReason = closing.reason
+            pathwayCase.closedAt = Date()
+            // A referral still waiting for the panel is withdrawn, and its booking cancelled.
+            let live = try await connection.query("""
+                UPDATE referrals SET state = 'withdrawn', closed_reason = \("the case was closed: " + closing.reason)
+                WHERE case_id = \(pathwayCase.caseId) AND state IN ('requested', 'booked') RETURNING referral_id
+                """, logger: logger)
+            for try await referral in live.decode(String.self) {
+                try await Outgoing.send([try Outgoing.meetingWithdrawn(MeetingRequestWithdrawn(caseId: pathwayCase.caseId, referralId: referral, reason: "the case was closed"))],
+                                        on: connection, logger: logger)
+            }
             try await CaseStore.update(pathwayCase, on: connection, logger: logger)
             try await Chronology.append(pathwayCase.caseId, type: "case_closed", summary: "Case closed: \(closing.reason)", by: actor, on: connection, logger: logger)
             return pathwayCase

@@ -32,14 +32,19 @@ struct LegalRoutes: Sendable {
         }
     }
 
-    /// The parents a notice goes to: those named, or every parent with parental responsibility.
+    /// The parents a notice goes to: those named, or every parent with parental responsibility whose contact
+    /// is not restricted (a court order: the notification service would send them nothing, so no notice is
+    /// issued that cannot be served; the officer serves such a parent outside the system).
     func recipients(_ named: [String]?, pupil: Pupils.Stored?) throws -> [ParentRef] {
         let parents = pupil?.parents ?? []
-        guard let named else { return parents.filter(\.parentalResponsibility) }
+        guard let named else { return parents.filter { $0.parentalResponsibility && !$0.contactRestricted } }
+        try CaseBody.require(!named.isEmpty, "contactIds", "name at least one parent, or leave it out for every parent with parental responsibility")
         return try named.enumerated().map { index, id in
             guard let parent = parents.first(where: { $0.contactId == id }) else {
                 throw RequestRefused(.unprocessableContent, "contactIds[\(index)]: \(id) is not a parent or carer of this pupil on the roster")
             }
+            try CaseBody.require(parent.parentalResponsibility, "contactIds[\(index)]", "\(id) has no parental responsibility for this pupil")
+            try CaseBody.require(!parent.contactRestricted, "contactIds[\(index)]", "contact with \(id) is restricted: serve them outside the system")
             return parent
         }
     }
@@ -66,6 +71,17 @@ struct LegalRoutes: Sendable {
             }
             try await CaseStore.update(pathwayCase, on: connection, logger: logger)
             try await Tasks.complete(pathwayCase.caseId, kind: "penalty_consideration", by: actor.subject, on: connection, logger: logger)
+            // The family is told a penalty notice is being considered only once a person has decided on a notice (PATHWAY.md §2.3).
+            if ["notice_to_improve", "penalty_notice"].contains(decision.decision) {
+                let pupil = try await Pupils.load(school: pathwayCase.schoolUrn, upn: pathwayCase.upn, on: connection, logger: logger)
+                let letters = try recipients(nil, pupil: pupil).filter { !$0.contactRestricted }.map { parent in
+                    try Outgoing.notification(NotificationRequested(
+                        requestId: "considered-\(pathwayCase.caseId)-\(UUID().uuidString.prefix(8))-\(parent.contactId)", caseId: pathwayCase.caseId,
+                        schoolUrn: pathwayCase.schoolUrn, upn: pathwayCase.upn, templateKey: "penalty_notice_considered", audience: .parent,
+                        contactId: parent.contactId, statutory: true, fields: ["decision": decision.decision], causedBy: actor.subject))
+                }
+                try await Outgoing.send(letters, on: connection, logger: logger)
+            }
             try await Chronology.append(pathwayCase.caseId, type: "penalty_consideration", summary: "Penalty notice considered: \(decision.decision). \(decision.reason)",
                                         by: actor, outcome: decision.decision, on: connection, logger: logger)
             return ["decision": AnyEncodable(decision.decision), "noSupportRoute": AnyEncodable(pathwayCase.noSupportRoute)]
@@ -200,6 +216,7 @@ struct LegalRoutes: Sendable {
         guard let notice = try await LegalStore.find(where: "id = $1 AND kind = 'penalty_notice'", CaseStore.binds(id), on: connection, logger: logger).first,
               let pathwayCase = try await CaseStore.load(notice.caseId, on: connection, logger: logger),
               CaseAccess.maySee(pathwayCase, try context.caller()) else {
+            context.access.refused("penalty notice \(id) is outside the caller's scope, or does not exist")
             throw RequestRefused(.notFound, "no penalty notice \(id)")
         }
         context.access.caseID(pathwayCase.caseId)

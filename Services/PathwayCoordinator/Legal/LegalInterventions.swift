@@ -43,6 +43,10 @@ enum JSONValue: Codable, Sendable, Equatable {
 }
 
 enum LegalStore {
+    /// States in which an intervention is still running: a case with one is not closed, and a child who
+    /// becomes looked after has them suspended.
+    static let openStates: Set<String> = ["active", "issued", "unpaid", "preparing", "considered_apply"]
+
     static let json = """
         jsonb_build_object('id', id, 'caseId', case_id, 'kind', kind, 'upn', upn, 'contactId', contact_id, 'state', state, 'issuedOn', issued_on,
                            'receiptOn', receipt_on, 'endsOn', ends_on, 'details', details)::text

@@ -56,7 +56,7 @@ enum LookedAfterRule {
                                         by: .system, on: connection, logger: logger)
         }
         for intervention in try await LegalStore.forCase(pathwayCase.caseId, on: connection, logger: logger)
-        where ["active", "issued", "preparing", "proposed", "signed"].contains(intervention.state) {
+        where LegalStore.openStates.contains(intervention.state) {
             try await LegalStore.setState(intervention.id, "suspended", details: ["suspendedBecause": .string("the child became looked after")], on: connection, logger: logger)
             if let watch = intervention.details["watchId"]?.string {
                 outgoing.append(try Outgoing.watchCancelled(AttendanceWatchCancelled(watchId: watch, schoolUrn: pathwayCase.schoolUrn)))

@@ -7,11 +7,13 @@ import PostgresNIO
 import ServiceRuntime
 
 /// Consumes `attendance.signals` (shared/PATHWAY.md §2.3). A signal may open a case and propose a move up;
-/// it never moves a case up and never issues anything: at a threshold a person decides.
+/// it never issues anything: at a threshold a person decides. Severe absence alone raises a case to
+/// stage 3 (support for the child and family): it is that stage's entry condition, and it asks nothing of the family.
 struct SignalsHandler: BatchHandler {
     let settings: PathwaySettings
 
     func apply(_ messages: [KafkaMessage], in batch: inout ConsumedBatch, on connection: PostgresConnection) async throws {
+        let calendars = CalendarCache(settings: settings)
         for message in messages {
             let envelope: EventEnvelope<AttendanceSignal>
             do { envelope = try EventCodec.decode(AttendanceSignal.self, from: message.value) } catch {
@@ -19,8 +21,24 @@ struct SignalsHandler: BatchHandler {
                 continue
             }
             guard envelope.type == AttendanceSignal.type else { continue }
-            try await SignalRules(settings: settings, signal: envelope.data, eventID: envelope.id, connection: connection, logger: batch.logger).apply()
+            try await SignalRules(settings: settings, signal: envelope.data, eventID: envelope.id, calendars: calendars,
+                                  connection: connection, logger: batch.logger).apply()
         }
+    }
+}
+
+/// The schools' calendars, read once per batch.
+final class CalendarCache {
+    let settings: PathwaySettings
+    private var calendars: [String: WorkingCalendar] = [:]
+
+    init(settings: PathwaySettings) { self.settings = settings }
+
+    func calendar(for school: String, on connection: PostgresConnection, logger: Logger) async throws -> WorkingCalendar {
+        if let known = calendars[school] { return known }
+        let calendar = try await TermCalendars.calendar(for: school, settings: settings, on: connection, logger: logger)
+        calendars[school] = calendar
+        return calendar
     }
 }
 
@@ -29,43 +47,48 @@ struct SignalRules {
     let settings: PathwaySettings
     let signal: AttendanceSignal
     let eventID: UUID
+    let calendars: CalendarCache
     let connection: PostgresConnection
     let logger: Logger
 
-    var sessionDate: SchoolDate { SchoolDate(iso: signal.asOf.prefix(10)) ?? SchoolDate.today }
+    /// What the rules need of an open case; read and updated in one statement.
+    struct OpenCase {
+        var caseId: String
+        var stage: Int
+        var status: String
+        var hasCaseworker: Bool
+    }
+
+    var sessionDate: SchoolDate { SchoolDate(iso: signal.asOf.prefix(10)) ?? .today }
 
     func apply() async throws {
         switch signal.kind {
         case .emergingPersistentAbsence:
             try await openOrNote(stage: .identifyAndUnderstand, urgency: .low)
         case .persistentAbsence:
-            guard let opened = try await openOrNote(stage: .identifyAndUnderstand, urgency: .medium) else { return }
-            if opened.stage == PathwayStage.identifyAndUnderstand.rawValue {
-                try await task(opened, "propose_stage_3", "No improvement since persistent absence: consider moving to stage 3",
+            let open = try await openOrNote(stage: .identifyAndUnderstand, urgency: .medium)
+            if open.stage == PathwayStage.identifyAndUnderstand.rawValue {
+                try await task(open, "propose_stage_3", "Persistent absence: if there is no improvement, consider moving to stage 3",
                                due: try await calendar().adding(schoolDays: 5 * settings.noImprovementWeeks, to: sessionDate))
             }
         case .severeAbsence:
-            guard var opened = try await openOrNote(stage: .supportChildAndFamily, urgency: .high) else { return }
-            opened.urgency = .high
-            opened.severeAbsence = true
-            try await CaseStore.update(opened, on: connection, logger: logger)
+            var open = try await openOrNote(stage: .supportChildAndFamily, urgency: .high)
+            open = try await raiseForSevereAbsence(open)
             let calendar = try await calendar()
-            if opened.caseworker == nil {
-                try await task(opened, "assign_caseworker", "Severe absence: assign an LA caseworker",
-                               due: calendar.adding(schoolDays: settings.caseworkerDays, to: sessionDate))
+            if !open.hasCaseworker {
+                try await task(open, "assign_caseworker", "Severe absence: assign an LA caseworker", due: calendar.adding(schoolDays: settings.caseworkerDays, to: sessionDate))
             }
-            try await task(opened, "tsm_pack", "Severe absence: add to the next targeting support meeting's pack", due: calendar.adding(schoolDays: 10, to: sessionDate))
-            if opened.stage < PathwayStage.formaliseSupport.rawValue {
-                let next = opened.stage + 1
-                try await task(opened, "propose_stage_\(next)", "Severe absence: consider moving to stage \(next)", due: calendar.adding(schoolDays: settings.caseworkerDays, to: sessionDate))
+            try await task(open, "tsm_pack", "Severe absence: add to the next targeting support meeting's pack", due: calendar.adding(schoolDays: 10, to: sessionDate))
+            if open.stage == PathwayStage.supportChildAndFamily.rawValue {
+                try await task(open, "propose_stage_4", "Severe absence: consider formalising support (stage 4)", due: calendar.adding(schoolDays: settings.caseworkerDays, to: sessionDate))
             }
         case .penaltyNoticeThreshold:
-            guard let opened = try await openOrNote(stage: .identifyAndUnderstand, urgency: .medium) else { return }
+            let open = try await openOrNote(stage: .identifyAndUnderstand, urgency: .medium)
             let holiday = signal.sessions.filter { $0.code == "G" }.count
             let share = signal.sessions.isEmpty ? 0 : holiday * 100 / signal.sessions.count
             let detail = "Penalty notice threshold (\(signal.reason)): decide no action, support first, Notice to Improve or penalty notice"
                 + (share >= settings.noSupportHolidayPercent ? "; \(share)% of the sessions are G (a term-time holiday): support may not be appropriate" : "")
-            try await task(opened, "penalty_consideration", detail, due: try await calendar().adding(schoolDays: settings.penaltyDecisionDays, to: sessionDate))
+            try await task(open, "penalty_consideration", detail, due: try await calendar().adding(schoolDays: settings.penaltyDecisionDays, to: sessionDate))
         case .illness15Days, .absence15Days:
             guard let open = try await noteOnOpenCase() else { return }
             try await task(open, "s19_consideration", "15 school days of illness: consider the LA's s19 duty (enforcement only on unauthorised sessions)",
@@ -74,16 +97,18 @@ struct SignalRules {
             guard let open = try await noteOnOpenCase() else { return }
             try await task(open, "la_informed", "10 school days of continuous unauthorised absence: the school has told the LA", due: sessionDate)
         case .recovered:
-            guard var open = try await noteOnOpenCase() else { return }
-            if signal.recoveredFrom == .severeAbsence { open.severeAbsence = false }
+            guard let open = try await noteOnOpenCase() else { return }
             // Back above the persistent line with nothing else open: monitoring, reviewed later.
-            if signal.recoveredFrom == .persistentAbsence, open.status == .active {
-                open.status = .monitoring
-                open.severeAbsence = false
+            let monitoring = signal.recoveredFrom == .persistentAbsence && open.status == CaseStatus.active.rawValue
+            try await connection.query("""
+                UPDATE cases SET severe_absence = severe_absence AND \(signal.recoveredFrom != .severeAbsence && !monitoring),
+                                 status = CASE WHEN \(monitoring) THEN 'monitoring' ELSE status END
+                WHERE case_id = \(open.caseId)
+                """, logger: logger)
+            if monitoring {
                 try await task(open, "monitoring_review", "Recovered: review the monitoring",
                                due: try await calendar().adding(schoolDays: 5 * settings.monitoringWeeks, to: sessionDate))
             }
-            try await CaseStore.update(open, on: connection, logger: logger)
         case .watchBreached, .watchEnded:
             guard let watchID = signal.watchId else { return }
             try await Watches.answer(watchID, signal: signal, eventID: eventID, on: connection, logger: logger)
@@ -92,43 +117,59 @@ struct SignalRules {
         }
     }
 
-    /// Opens a case at `stage` (or finds the open one) and notes the signal; nil for a pupil not of compulsory
-    /// school age, whom the detector does not flag for thresholds anyway.
+    /// The pupil's open case with the signal noted on it, or a case opened at `stage`.
     @discardableResult
-    func openOrNote(stage: PathwayStage, urgency: Urgency) async throws -> PathwayCase? {
+    func openOrNote(stage: PathwayStage, urgency: Urgency) async throws -> OpenCase {
+        if let open = try await noteOnOpenCase(urgency: urgency) { return open }
         let opened = try await CaseOpening.open(
             upn: signal.upn, school: signal.schoolUrn, stage: stage, urgency: urgency, by: .system, reason: signal.reason, figures: signal.figures,
             severe: signal.kind == .severeAbsence, sourceEvent: eventID, details: try CaseStore.json(signal), settings: settings, on: connection, logger: logger)
-        var pathwayCase = opened.pathwayCase
-        if !opened.isNew {
-            pathwayCase.latestFigures = signal.figures
-            pathwayCase.urgency = max(pathwayCase.urgency, urgency)
-            try await CaseStore.update(pathwayCase, on: connection, logger: logger)
-            try await note(pathwayCase)
-        }
-        return pathwayCase
+        let pathwayCase = opened.pathwayCase
+        return OpenCase(caseId: pathwayCase.caseId, stage: pathwayCase.stage, status: pathwayCase.status.rawValue, hasCaseworker: pathwayCase.caseworker != nil)
     }
 
-    /// Notes the signal on the pupil's open case, if there is one.
+    /// Notes the signal on the pupil's open case, if there is one: the case's figures become the signal's and
+    /// its urgency rises to `urgency`, in one statement (most signals touch nothing else).
     @discardableResult
-    func noteOnOpenCase() async throws -> PathwayCase? {
-        guard var open = try await CaseStore.openCase(upn: signal.upn, on: connection, logger: logger) else { return nil }
-        open.latestFigures = signal.figures
-        try await CaseStore.update(open, on: connection, logger: logger)
-        try await note(open)
+    func noteOnOpenCase(urgency: Urgency = .low) async throws -> OpenCase? {
+        let figures = try CaseStore.json(signal.figures)
+        let rows = try await connection.query("""
+            UPDATE cases SET latest_figures = \(figures)::jsonb, updated_at = now(),
+                urgency = CASE WHEN urgency = 'high' OR \(urgency.rawValue) = 'high' THEN 'high'
+                               WHEN urgency = 'medium' OR \(urgency.rawValue) = 'medium' THEN 'medium' ELSE 'low' END
+            WHERE upn = \(signal.upn) AND status <> 'closed'
+            RETURNING case_id, stage, status, caseworker IS NOT NULL
+            """, logger: logger)
+        var open: OpenCase?
+        for try await row in rows.decode((String, Int, String, Bool).self) { open = OpenCase(caseId: row.0, stage: row.1, status: row.2, hasCaseworker: row.3) }
+        guard let open else { return nil }
+        try await Chronology.append(open.caseId, type: "signal", summary: "\(signal.kind.rawValue): \(signal.reason)", by: .system,
+                                    sourceEvent: eventID, details: try CaseStore.json(signal), on: connection, logger: logger)
         return open
     }
 
-    func note(_ pathwayCase: PathwayCase) async throws {
-        try await Chronology.append(pathwayCase.caseId, type: "signal", summary: "\(signal.kind.rawValue): \(signal.reason)", by: .system,
-                                    sourceEvent: eventID, details: try CaseStore.json(signal), on: connection, logger: logger)
+    /// Severe absence raises a case below stage 3 to stage 3, its earlier checklists left as they are.
+    func raiseForSevereAbsence(_ open: OpenCase) async throws -> OpenCase {
+        let rows = try await connection.query("""
+            UPDATE cases SET severe_absence = true, urgency = 'high', stage = greatest(stage, 3),
+                stage3_entry_rate = CASE WHEN stage < 3 THEN \(signal.figures.attendanceRate) ELSE stage3_entry_rate END
+            WHERE case_id = \(open.caseId) RETURNING stage
+            """, logger: logger)
+        var raised = open
+        for try await stage in rows.decode(Int.self) { raised.stage = stage }
+        if raised.stage != open.stage {
+            try await CaseOpening.openChecklists(open.caseId, through: .supportChildAndFamily, on: connection, logger: logger)
+            try await Chronology.append(open.caseId, type: "stage_move", summary: "Stage \(open.stage) → 3 (severe absence: \(signal.reason)); earlier checklists stay open",
+                                        by: .system, on: connection, logger: logger)
+        }
+        return raised
     }
 
-    func task(_ pathwayCase: PathwayCase, _ kind: String, _ detail: String, due: SchoolDate) async throws {
-        try await Tasks.raise(pathwayCase.caseId, kind: kind, detail: detail, due: due.iso, source: eventID.uuidString, on: connection, logger: logger)
+    func task(_ open: OpenCase, _ kind: String, _ detail: String, due: SchoolDate) async throws {
+        try await Tasks.raise(open.caseId, kind: kind, detail: detail, due: due.iso, source: eventID.uuidString, on: connection, logger: logger)
     }
 
     func calendar() async throws -> WorkingCalendar {
-        try await TermCalendars.calendar(for: signal.schoolUrn, settings: settings, on: connection, logger: logger)
+        try await calendars.calendar(for: signal.schoolUrn, on: connection, logger: logger)
     }
 }

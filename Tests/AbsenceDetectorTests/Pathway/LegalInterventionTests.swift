@@ -58,8 +58,10 @@ struct LegalInterventionTests {
             #expect(Set(notices.compactMap { $0["contactId"] as? String }) == ["C-MUM", "C-DAD"])
             #expect(notices.allSatisfy { $0["receiptOn"] as? String == "2025-08-28" && $0["endsOn"] as? String == "2025-09-25" })
             #expect(notices.allSatisfy { ($0["details"] as? [String: Any])?["discountedBy"] as? String == "2025-09-18" })
-            let messages = try await pathway.published(TopicCatalogue.notificationRequests, type: NotificationRequested.type, count: 2)
+            // Each parent with PR is told a notice is being considered, then sent the notice.
+            let messages = try await pathway.published(TopicCatalogue.notificationRequests, type: NotificationRequested.type, count: 4)
             #expect(Set(messages.compactMap { $0["contactId"] as? String }) == ["C-MUM", "C-DAD"] && messages.allSatisfy { $0["statutory"] as? Bool == true })
+            #expect(messages.compactMap { $0["templateKey"] as? String }.sorted() == ["penalty_notice", "penalty_notice", "penalty_notice_considered", "penalty_notice_considered"])
 
             // A second for the mother: a flat £160. A third for both: refused, naming her alone.
             let second = try await pathway.call(.post, "/v1/cases/\(id)/legal/penalty-notices", as: legal, #"{"issueDate": "2026-03-02", "contactIds": ["C-MUM"]}"#)

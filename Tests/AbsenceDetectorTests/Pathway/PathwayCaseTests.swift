@@ -1,5 +1,6 @@
 import AttendanceDomain
 import Events
+import Crypto
 import Foundation
 import Hummingbird
 import ServiceRuntime
@@ -28,8 +29,32 @@ struct PathwayCaseTests {
             let opened = try await pathway.caseView(id)
             #expect((opened["case"] as? [String: Any])?["stage"] as? Int == 2)
 
-            // Two items open: 409 naming both; done: 200, and the chronology says who.
+            // A call with its evidence (kept with its SHA-256), then a correction of it: a new entry, the old one kept.
             let officer = try await pathway.officer()
+            let note = Data("Spoke to mother 09:10; Amira anxious about PE.".utf8)
+            let call = try await pathway.call(.post, "/v1/cases/\(id)/chronology", as: officer, """
+                {"type": "call", "summary": "Called mother", "parentEngagement": "engaged", "evidence": [{"name": "call-note.txt", "contentType": "text/plain", "content": "\(note.base64EncodedString())"}]}
+                """)
+            #expect(call.status == 201, "\(call.text)")
+            let sha = try #require((call.json["evidence"] as? [String])?.first)
+            #expect(sha == SHA256.hash(data: note).map { String(format: "%02x", $0) }.joined())
+            let document = try await pathway.call(.get, "/v1/cases/\(id)/evidence/\(sha)", as: officer)
+            #expect(document.status == 200 && document.text == String(decoding: note, as: UTF8.self))
+            let callID = try #require(call.json["id"] as? Int)
+            #expect(try await pathway.call(.post, "/v1/cases/\(id)/chronology", as: officer, #"{"type": "call", "summary": "Called father, not mother", "corrects": \#(callID)}"#).status == 201)
+            #expect(try await pathway.call(.post, "/v1/cases/\(id)/chronology", as: officer, #"{"type": "call", "summary": "x", "corrects": 999999}"#).status == 422)
+            #expect(try await pathway.call(.post, "/v1/cases/\(id)/chronology", as: officer, #"{"type": "gossip", "summary": "x"}"#).text.contains("type:"))
+            let corrected = try #require(try await pathway.call(.get, "/v1/cases/\(id)/chronology", as: manager).json["entries"] as? [[String: Any]])
+            #expect(corrected.filter { $0["type"] as? String == "call" }.map { $0["corrects"] as? Int } == [nil, callID])
+
+            // A SMART target, reviewed.
+            let target = try await pathway.call(.post, "/v1/cases/\(id)/targets", as: officer,
+                                                #"{"owner": "family", "description": "Amira at school by 08:45", "measure": "no late marks for 4 weeks", "due": "2026-12-18"}"#)
+            #expect(target.status == 201)
+            let targetID = try #require(target.json["id"] as? Int)
+            #expect(try await pathway.call(.put, "/v1/cases/\(id)/targets/\(targetID)/review", as: officer, #"{"result": "partly_met"}"#).status == 200)
+
+            // Two items open: 409 naming both; done: 200, and the chronology says who.
             try await pathway.complete(id, stages: [.prevention, .identifyAndUnderstand], except: ["siblings_considered", "barriers_identified"], as: officer)
             let refused = try await pathway.call(.post, "/v1/cases/\(id)/stage", as: officer, #"{"to": 3}"#)
             #expect(refused.status == 409)
@@ -105,6 +130,12 @@ struct PathwayCaseTests {
             #expect(withdrawn.first?["referralId"] as? String == referralID)
             let messages = try await pathway.published(TopicCatalogue.notificationRequests, type: NotificationRequested.type, count: 2)
             #expect(Set(messages.compactMap { $0["audience"] as? String }) == ["social_worker", "virtual_school"])
+
+            // What became of the message to the virtual school goes into the chronology.
+            try await pathway.send(NotificationDelivery(requestId: "r-1", caseId: id, templateKey: "social_care_escalation", status: "delivered", channel: "email",
+                                                        contactId: nil, at: "2026-11-29T10:00:00Z"),
+                                   type: NotificationDelivery.type, topic: TopicCatalogue.notificationDeliveries, key: id)
+            try await pathway.until("/v1/cases/\(id)/chronology", as: manager) { $0.text.contains("social_care_escalation by email: delivered") }
 
             // Every enforcement step: 409 cla_no_enforcement.
             let legal = try await pathway.legal()
