@@ -36,11 +36,13 @@ extension PathwayCoordinator {
             let caseEvents = try consumer("-cases", [TopicCatalogue.meetingsBooked, TopicCatalogue.meetingOutcomes, TopicCatalogue.notificationDeliveries],
                                           CaseEventsHandler(settings: settings))
             let work = CaseWorkRoutes(postgres: context.postgres, logger: context.logger)
+            let legal = LegalRoutes(postgres: context.postgres, settings: settings, logger: context.logger, work: work)
             let routes: [@Sendable (RouterGroup<ServiceRequestContext>) -> Void] = [
                 CaseRoutes(postgres: context.postgres, settings: settings, logger: context.logger).add,
                 work.add,
                 MoveRoutes(postgres: context.postgres, settings: settings, logger: context.logger, work: work).add,
-                LegalRoutes(postgres: context.postgres, settings: settings, logger: context.logger, work: work).add,
+                legal.add,
+                ContractRoutes(postgres: context.postgres, settings: settings, logger: context.logger, work: work, legal: legal).add,
                 WorklistRoutes(postgres: context.postgres, logger: context.logger).add,
             ]
             return ServiceComponents(services: [producer, relay, profiles, signals, caseEvents], personalData: personalData, routes: { api in

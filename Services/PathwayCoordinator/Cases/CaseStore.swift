@@ -38,6 +38,18 @@ enum CaseStore {
         return nil
     }
 
+    /// The open cases of these pupils, locked, by UPN.
+    static func openCases(upns: [String], on connection: PostgresConnection, logger: Logger) async throws -> [String: PathwayCase] {
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: "SELECT \(caseJSON) FROM cases WHERE upn = ANY($1) AND status <> 'closed' FOR UPDATE",
+                                                            binds: binds(upns)), logger: logger)
+        var cases: [String: PathwayCase] = [:]
+        for try await text in rows.decode(String.self) {
+            let found = try decode(text)
+            cases[found.upn] = found
+        }
+        return cases
+    }
+
     static func list(where condition: String, binds values: PostgresBindings, limit: Int, on client: PostgresClient, logger: Logger) async throws -> [PathwayCase] {
         let rows = try await client.query(PostgresQuery(unsafeSQL: "SELECT \(caseJSON) FROM cases WHERE \(condition) ORDER BY opened_at DESC, case_id LIMIT \(limit)", binds: values), logger: logger)
         var cases: [PathwayCase] = []

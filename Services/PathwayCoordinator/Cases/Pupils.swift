@@ -12,7 +12,7 @@ enum Pupils {
         var parents: [ParentRef]
     }
 
-    /// Stores profiles; answers the previous flags of those already known (to notice a flag appearing).
+    /// Stores profiles in one statement; answers the flags each pupil had before (to notice a flag appearing).
     static func upsert(_ profiles: [PupilProfile], on connection: PostgresConnection, logger: Logger) async throws -> [String: PupilProfile.Flags] {
         guard !profiles.isEmpty else { return [:] }
         let keys = profiles.map { "\($0.schoolUrn)|\($0.upn)" }
@@ -23,20 +23,21 @@ enum Pupils {
         for try await (key, flags) in previous.decode((String, String).self) {
             before[key] = try EventCoding.decoder().decode(PupilProfile.Flags.self, from: Data(flags.utf8))
         }
-        for profile in profiles {
-            let flags = try CaseStore.json(profile.flags), parents = try CaseStore.json(profile.parents ?? [])
-            try await connection.query("""
-                INSERT INTO pupils (school_urn, upn, forename, surname, date_of_birth, year_group, leaving_date, flags, family_id, parents)
-                VALUES (\(profile.schoolUrn), \(profile.upn), \(profile.forename), \(profile.surname), \(profile.dateOfBirth), \(profile.yearGroup),
-                        \(profile.leavingDate), \(flags)::jsonb, \(profile.familyId), \(parents)::jsonb)
-                ON CONFLICT (school_urn, upn) DO UPDATE SET forename = EXCLUDED.forename, surname = EXCLUDED.surname,
-                    date_of_birth = EXCLUDED.date_of_birth, year_group = EXCLUDED.year_group, leaving_date = EXCLUDED.leaving_date,
-                    flags = EXCLUDED.flags, family_id = EXCLUDED.family_id,
-                    -- a v1 roster (no parents) does not forget the parents a v2 roster sent
-                    parents = CASE WHEN \(profile.parents == nil) THEN pupils.parents ELSE EXCLUDED.parents END, updated_at = now()
-                """, logger: logger)
-        }
-        return before.reduce(into: [:]) { $0[$1.key] = $1.value }
+        // A v1 roster (no parents) does not forget the parents a v2 roster sent: JSON null keeps them.
+        let parents = try profiles.map { profile in try profile.parents.map { try CaseStore.json($0) } ?? "" }
+        try await connection.query("""
+            INSERT INTO pupils (school_urn, upn, forename, surname, date_of_birth, year_group, leaving_date, flags, family_id, parents)
+            SELECT s, u, f, l, d, y, NULLIF(lv, ''), fl::jsonb, NULLIF(fam, ''), coalesce(NULLIF(pa, '')::jsonb, 'null'::jsonb)
+            FROM unnest(\(profiles.map(\.schoolUrn))::text[], \(profiles.map(\.upn))::text[], \(profiles.map(\.forename))::text[],
+                        \(profiles.map(\.surname))::text[], \(profiles.map(\.dateOfBirth))::text[], \(profiles.map(\.yearGroup))::text[],
+                        \(profiles.map { $0.leavingDate ?? "" })::text[], \(try profiles.map { try CaseStore.json($0.flags) })::text[],
+                        \(profiles.map { $0.familyId ?? "" })::text[], \(parents)::text[]) AS x(s, u, f, l, d, y, lv, fl, fam, pa)
+            ON CONFLICT (school_urn, upn) DO UPDATE SET forename = EXCLUDED.forename, surname = EXCLUDED.surname,
+                date_of_birth = EXCLUDED.date_of_birth, year_group = EXCLUDED.year_group, leaving_date = EXCLUDED.leaving_date,
+                flags = EXCLUDED.flags, family_id = EXCLUDED.family_id, updated_at = now(),
+                parents = CASE WHEN EXCLUDED.parents = 'null'::jsonb THEN pupils.parents ELSE EXCLUDED.parents END
+            """, logger: logger)
+        return before
     }
 
     static func load(school: String, upn: String, on connection: PostgresConnection, logger: Logger) async throws -> Stored? {
@@ -47,7 +48,7 @@ enum Pupils {
         let decoder = EventCoding.decoder()
         for try await row in rows.decode((String, String, String, String, String, String?, String, String?, String).self) {
             let flags = try decoder.decode(PupilProfile.Flags.self, from: Data(row.6.utf8))
-            let parents = try decoder.decode([ParentRef].self, from: Data(row.8.utf8))
+            let parents = try decoder.decode([ParentRef]?.self, from: Data(row.8.utf8)) ?? []
             return Stored(profile: PupilProfile(upn: upn, schoolUrn: school, forename: row.0, surname: row.1, dateOfBirth: row.2, yearGroup: row.3,
                                                 admissionDate: row.4, leavingDate: row.5, flags: flags, familyId: row.7, parents: parents),
                           parents: parents)

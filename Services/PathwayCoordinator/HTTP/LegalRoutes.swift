@@ -348,9 +348,12 @@ struct LegalRoutes: Sendable {
             // Sessions covered by a paid notice are discharged: the charge names the others.
             let paid = legal.filter { $0.kind == "penalty_notice" && $0.contactId == body.contactId && ["paid_discounted", "paid_full"].contains($0.state) }.map(\.id)
             let id = try await LegalStore.nextID(prefix: "PROS", caseID: pathwayCase.caseId, on: connection, logger: logger)
+            // A contract should be explored before an ESO or a prosecution: not a bar, a warning on the record.
+            let noContract = !legal.contains { $0.kind == "attendance_contract" }
             let prosecution = LegalIntervention(id: id, caseId: pathwayCase.caseId, kind: "prosecution", upn: pathwayCase.upn, contactId: body.contactId, state: "preparing",
                                                 issuedOn: nil, receiptOn: nil, endsOn: nil,
-                                                details: ["section": .string(body.section), "excludesPeriodsOf": .string(paid.joined(separator: ","))])
+                                                details: ["section": .string(body.section), "excludesPeriodsOf": .string(paid.joined(separator: ",")),
+                                                          "warning": noContract ? .string("no attendance contract was explored first") : .null])
             try await LegalStore.insert(prosecution, by: actor.subject, on: connection, logger: logger)
             pathwayCase.status = .legalIntervention
             try await CaseStore.update(pathwayCase, on: connection, logger: logger)

@@ -45,7 +45,7 @@ enum JSONValue: Codable, Sendable, Equatable {
 enum LegalStore {
     /// States in which an intervention is still running: a case with one is not closed, and a child who
     /// becomes looked after has them suspended.
-    static let openStates: Set<String> = ["active", "issued", "unpaid", "preparing", "considered_apply"]
+    static let openStates: Set<String> = ["active", "issued", "unpaid", "preparing", "considered_apply", "meeting_booked", "signed", "under_review"]
 
     static let json = """
         jsonb_build_object('id', id, 'caseId', case_id, 'kind', kind, 'upn', upn, 'contactId', contact_id, 'state', state, 'issuedOn', issued_on,
@@ -102,9 +102,13 @@ enum LegalStore {
 /// The detector's answers to the coordinator's watches: a Notice to Improve breached, complied with or not.
 enum Watches {
     static func answer(_ watchID: String, signal: AttendanceSignal, eventID: UUID, on connection: PostgresConnection, logger: Logger) async throws {
-        let notices = try await LegalStore.find(where: "details->>'watchId' = $1 AND state IN ('active', 'breached')", CaseStore.binds(watchID),
-                                                on: connection, logger: logger)
-        guard let caseID = notices.first?.caseId else { return }
+        let watched = try await LegalStore.find(where: "details->>'watchId' = $1", CaseStore.binds(watchID), on: connection, logger: logger)
+        guard let caseID = watched.first?.caseId else { return }
+        if watched.first?.kind == "attendance_contract" {
+            return try await answerContract(watched, caseID: caseID, signal: signal, eventID: eventID, on: connection, logger: logger)
+        }
+        let notices = watched.filter { ["active", "breached"].contains($0.state) }
+        guard !notices.isEmpty else { return }
         switch signal.kind {
         case .watchBreached:
             for notice in notices where notice.state == "active" {
@@ -126,5 +130,20 @@ enum Watches {
         default:
             return
         }
+    }
+
+    /// A contract's watch: a breach asks for an early review; the end of the period asks for the review.
+    static func answerContract(_ contracts: [LegalIntervention], caseID: String, signal: AttendanceSignal, eventID: UUID,
+                               on connection: PostgresConnection, logger: Logger) async throws {
+        let signed = contracts.filter { $0.state == "signed" }
+        guard !signed.isEmpty else { return }
+        let breached = signal.kind == .watchBreached
+        let summary = breached
+            ? "Attendance contract not kept: \(signal.sessions.first.map { "\($0.date) \($0.session) coded \($0.code)" } ?? signal.asOf); review it early"
+            : "Attendance contract's review period ended: \(signal.watchMet == true ? "kept" : "not kept") (\(signal.reason))"
+        for contract in signed { try await LegalStore.setState(contract.id, "under_review", on: connection, logger: logger) }
+        try await Tasks.raise(caseID, kind: "contract_review", detail: summary, due: String(signal.asOf.prefix(10)), source: eventID.uuidString, on: connection, logger: logger)
+        try await Chronology.append(caseID, type: "legal", summary: summary, by: .system, sourceEvent: eventID, details: try CaseStore.json(signal),
+                                    on: connection, logger: logger)
     }
 }

@@ -19,8 +19,10 @@ struct ProfilesHandler: BatchHandler {
             }
             guard envelope.type == PupilProfilesUpdated.type else { continue }
             let before = try await Pupils.upsert(envelope.data.pupils, on: connection, logger: batch.logger)
+            // Most pupils on a roster have no case: one query finds those that do.
+            let open = try await CaseStore.openCases(upns: envelope.data.pupils.map(\.upn), on: connection, logger: batch.logger)
             for profile in envelope.data.pupils {
-                guard var open = try await CaseStore.openCase(upn: profile.upn, on: connection, logger: batch.logger), open.schoolUrn == profile.schoolUrn else { continue }
+                guard var open = open[profile.upn], open.schoolUrn == profile.schoolUrn else { continue }
                 let wasLookedAfter = before["\(profile.schoolUrn)|\(profile.upn)"]?.childLookedAfter ?? open.flags.childLookedAfter
                 open.flags = profile.flags
                 open.familyId = profile.familyId

@@ -55,7 +55,7 @@ struct RoleTableTests {
                     .replacingOccurrences(of: "{school}", with: school).replacingOccurrences(of: "{date}", with: "2026-09-07")
                     .replacingOccurrences(of: "{session}", with: "AM").replacingOccurrences(of: "{id}", with: "AP-2000-0001")
                     .replacingOccurrences(of: "{stage}", with: "2").replacingOccurrences(of: "{item}", with: "barriers_identified")
-                    .replacingOccurrences(of: "{offer}", with: "1").replacingOccurrences(of: "{target}", with: "1").replacingOccurrences(of: "{notice}", with: "PN-AP-2000-0001-1")
+                    .replacingOccurrences(of: "{offer}", with: "1").replacingOccurrences(of: "{target}", with: "1").replacingOccurrences(of: "{contract}", with: "AC-AP-2000-0001-1-C-1").replacingOccurrences(of: "{notice}", with: "PN-AP-2000-0001-1")
                     .replacingOccurrences(of: "{contact}", with: "C-1").replacingOccurrences(of: "{sha256}", with: String(repeating: "0", count: 64))
                 let method: HTTPRequest.Method = switch row.method {
                 case "GET": .get

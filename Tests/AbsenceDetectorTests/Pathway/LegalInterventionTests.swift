@@ -105,6 +105,17 @@ struct LegalInterventionTests {
             let manager = try await pathway.manager("reader")
             try await pathway.until("/v1/cases/\(id)", as: manager) { (($0.json["case"] as? [String: Any])?["status"] as? String) == "enforcement_approved" }
 
+            // An attendance contract, agreed at a meeting with each parent: the mother signs, the father declines.
+            let officer = try await pathway.officer()
+            let proposed = try await pathway.call(.post, "/v1/cases/\(id)/legal/attendance-contract", as: officer, #"{"meetingDate": "2026-10-05"}"#)
+            #expect(proposed.status == 201, "\(proposed.text)")
+            let contracts = ((try JSONSerialization.jsonObject(with: Data(proposed.text.utf8)) as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String }
+            let mother = try #require(contracts.first { $0.hasSuffix("C-MUM") }), father = try #require(contracts.first { $0.hasSuffix("C-DAD") })
+            #expect(try await pathway.call(.put, "/v1/attendance-contracts/\(mother)", as: officer, #"{"state": "signed", "on": "2026-10-06", "reviewWeeks": 4}"#).status == 200)
+            #expect(try await pathway.call(.put, "/v1/attendance-contracts/\(father)", as: officer, #"{"state": "declined", "on": "2026-10-06"}"#).status == 200)
+            let again = try await pathway.call(.put, "/v1/attendance-contracts/\(father)", as: officer, #"{"state": "signed", "on": "2026-10-07"}"#)
+            #expect(again.status == 409 && again.text.contains("contract_state"), "\(again.text)")
+
             // Issued Friday 9 October: posted Monday 12, received Wednesday 14; six school weeks from Thursday 15, half-term not counted.
             let legal = try await pathway.legal()
             let issued = try await pathway.call(.post, "/v1/cases/\(id)/legal/notice-to-improve", as: legal, #"{"issueDate": "2026-10-09"}"#)
@@ -130,6 +141,11 @@ struct LegalInterventionTests {
             let states = ((breached.json["legalInterventions"] as? [[String: Any]]) ?? []).filter { $0["kind"] as? String == "notice_to_improve" }
             #expect(states.count == 2 && states.allSatisfy { $0["state"] as? String == "breached" }, "\(breached.text)")
             #expect(((breached.json["tasks"] as? [[String: Any]]) ?? []).contains { $0["kind"] as? String == "consider_early_notice" })
+            // The same O breaks the contract the mother signed (its own watch): it goes to an early review.
+            let reviewed = try await pathway.until("/v1/cases/\(id)", as: manager) { answer in
+                ((answer.json["legalInterventions"] as? [[String: Any]]) ?? []).contains { $0["id"] as? String == mother && $0["state"] as? String == "under_review" }
+            }
+            #expect(((reviewed.json["legalInterventions"] as? [[String: Any]]) ?? []).first { $0["id"] as? String == father }?["state"] as? String == "declined")
         }
     }
 }
