@@ -59,6 +59,11 @@ struct SignalRules {
         var hasCaseworker: Bool
     }
 
+    static let evidenceKinds: Set<AttendanceSignal.Kind> = [
+        .emergingPersistentAbsence, .persistentAbsence, .severeAbsence, .penaltyNoticeThreshold, .unauthorised10Days, .illness15Days, .absence15Days,
+        .lookedAfterAbsenceThreshold, .watchBreached, .watchEnded,
+    ]
+
     var sessionDate: SchoolDate { SchoolDate(iso: signal.asOf.prefix(10)) ?? .today }
 
     func apply() async throws {
@@ -143,8 +148,10 @@ struct SignalRules {
         var open: OpenCase?
         for try await row in rows.decode((String, Int, String, Bool).self) { open = OpenCase(caseId: row.0, stage: row.1, status: row.2, hasCaseworker: row.3) }
         guard let open else { return nil }
+        // The evidence of threshold signals is kept whole (the panel pack shows it); a first day or a pattern is its line.
+        let details = Self.evidenceKinds.contains(signal.kind) ? try CaseStore.json(signal) : nil
         try await Chronology.append(open.caseId, type: "signal", summary: "\(signal.kind.rawValue): \(signal.reason)", by: .system,
-                                    sourceEvent: eventID, details: try CaseStore.json(signal), on: connection, logger: logger)
+                                    sourceEvent: eventID, details: details, on: connection, logger: logger)
         return open
     }
 
