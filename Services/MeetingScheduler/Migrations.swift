@@ -6,5 +6,83 @@ enum Migrations {
         StandardTables.migration,
         StandardTables.fencedOffsetsAndParking(version: 2),
         StandardTables.identityAndAudit(version: 3),
+        panels,
     ]
+
+    /// Panel series and their sessions, the requests' queue, bookings (one UID for life, a rising sequence),
+    /// outcomes and calendar feeds.
+    static let panels = Migration(version: 4, name: "panels, requests, bookings, outcomes and calendar feeds", statements: [
+        """
+        CREATE TABLE panel_series (
+            series_id text PRIMARY KEY,
+            name text NOT NULL,
+            definition jsonb NOT NULL,
+            chair text NOT NULL,
+            created_by text NOT NULL,
+            created_at timestamptz NOT NULL DEFAULT now()
+        )
+        """,
+        """
+        CREATE TABLE panel_sessions (
+            session_id text PRIMARY KEY,
+            series_id text NOT NULL REFERENCES panel_series,
+            starts_at timestamptz NOT NULL,
+            ends_at timestamptz NOT NULL,
+            slot_minutes integer NOT NULL,
+            buffer_minutes integer NOT NULL,
+            capacity integer NOT NULL,
+            overflow integer NOT NULL,
+            chair text NOT NULL
+        )
+        """,
+        "CREATE INDEX panel_sessions_by_start ON panel_sessions (starts_at)",
+        """
+        CREATE TABLE requests (
+            referral_id text PRIMARY KEY,
+            case_id text NOT NULL,
+            request jsonb NOT NULL,
+            state text NOT NULL,
+            received_at timestamptz NOT NULL DEFAULT now(),
+            decided_at timestamptz,
+            decided_by text,
+            return_reasons text[] NOT NULL DEFAULT '{}'
+        )
+        """,
+        """
+        CREATE TABLE bookings (
+            booking_id uuid PRIMARY KEY,
+            referral_id text NOT NULL REFERENCES requests,
+            case_id text NOT NULL,
+            session_id text NOT NULL REFERENCES panel_sessions,
+            slot integer NOT NULL,
+            starts_at timestamptz NOT NULL,
+            ends_at timestamptz NOT NULL,
+            sequence integer NOT NULL DEFAULT 0,
+            status text NOT NULL,
+            updated_at timestamptz NOT NULL DEFAULT now()
+        )
+        """,
+        "CREATE UNIQUE INDEX bookings_one_per_slot ON bookings (session_id, slot) WHERE status <> 'cancelled'",
+        "CREATE UNIQUE INDEX bookings_one_live_per_referral ON bookings (referral_id) WHERE status <> 'cancelled'",
+        """
+        CREATE TABLE outcomes (
+            booking_id uuid PRIMARY KEY REFERENCES bookings,
+            body jsonb NOT NULL,
+            chair text NOT NULL,
+            recorded_at timestamptz NOT NULL DEFAULT now()
+        )
+        """,
+        """
+        CREATE TABLE calendar_feeds (
+            token_sha256 text PRIMARY KEY,
+            label text NOT NULL,
+            owner text,
+            series_id text,
+            created_by text NOT NULL,
+            created_at timestamptz NOT NULL DEFAULT now(),
+            revoked_at timestamptz,
+            CHECK (owner IS NOT NULL OR series_id IS NOT NULL)
+        )
+        """,
+    ])
 }

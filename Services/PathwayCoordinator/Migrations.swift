@@ -50,6 +50,7 @@ enum Migrations {
             latest_figures jsonb,
             severe_absence boolean NOT NULL DEFAULT false,
             stage3_entry_rate double precision,
+            stage3_entered_on text,
             no_support_route boolean NOT NULL DEFAULT false,
             approval_lapses_on text,
             updated_at timestamptz NOT NULL DEFAULT now()

@@ -21,8 +21,10 @@ enum CaseOpening {
             return Opened(pathwayCase: existing, isNew: false)
         }
         let pupil = try await Pupils.load(school: school, upn: upn, on: connection, logger: logger)
-        if var reopened = try await CaseStore.recentlyClosed(upn: upn, months: settings.reopenMonths, on: connection, logger: logger) {
+        // A case closed at this school within the period is reopened; one at another school stays where it is.
+        if var reopened = try await CaseStore.recentlyClosed(upn: upn, months: settings.reopenMonths, on: connection, logger: logger), reopened.schoolUrn == school {
             reopened.status = .active
+            reopened.noSupportRoute = false
             reopened.closedReason = nil
             reopened.schoolUrn = school
             reopened.stage = max(stage.rawValue, min(reopened.stage, PathwayStage.formaliseSupport.rawValue))
@@ -42,7 +44,8 @@ enum CaseOpening {
             stage: stage.rawValue, status: .active, urgency: urgency, leadProfessional: nil, caseworker: nil, existingPlan: "none",
             flags: pupil?.profile.flags ?? PupilProfile.Flags(), familyId: pupil?.profile.familyId, openedBy: actor.subject, openedAt: Date(),
             closedAt: nil, closedReason: nil, latestFigures: figures, severeAbsence: severe,
-            stage3EntryRate: stage >= .supportChildAndFamily ? figures?.attendanceRate : nil, noSupportRoute: false, approvalLapsesOn: nil)
+            stage3EntryRate: stage >= .supportChildAndFamily ? figures?.attendanceRate : nil,
+            stage3EnteredOn: stage >= .supportChildAndFamily ? SchoolDate.today.iso : nil, noSupportRoute: false, approvalLapsesOn: nil)
         try await CaseStore.insert(pathwayCase, on: connection, logger: logger)
         try await openChecklists(pathwayCase.caseId, through: stage, on: connection, logger: logger)
         try await Chronology.append(pathwayCase.caseId, type: "case_opened", summary: "Case opened at stage \(stage.rawValue) (\(stage.title)): \(reason)",

@@ -13,7 +13,7 @@ enum CaseStore {
             'leadProfessional', lead_professional, 'caseworker', caseworker, 'existingPlan', existing_plan, 'flags', flags,
             'familyId', family_id, 'openedBy', opened_by, 'openedAt', \(utc("opened_at")), 'closedAt', \(utc("closed_at")),
             'closedReason', closed_reason, 'latestFigures', latest_figures, 'severeAbsence', severe_absence,
-            'stage3EntryRate', stage3_entry_rate, 'noSupportRoute', no_support_route, 'approvalLapsesOn', approval_lapses_on
+            'stage3EntryRate', stage3_entry_rate, 'stage3EnteredOn', stage3_entered_on, 'noSupportRoute', no_support_route, 'approvalLapsesOn', approval_lapses_on
         )::text
         """
 
@@ -73,10 +73,11 @@ enum CaseStore {
         let flags = try json(pathwayCase.flags), lead = try pathwayCase.leadProfessional.map(json), figures = try pathwayCase.latestFigures.map(json)
         try await connection.query("""
             INSERT INTO cases (case_id, upn, school_urn, stage, status, urgency, lead_professional, caseworker, existing_plan, flags, family_id,
-                               opened_by, latest_figures, severe_absence)
+                               opened_by, latest_figures, severe_absence, stage3_entry_rate, stage3_entered_on, no_support_route, approval_lapses_on)
             VALUES (\(pathwayCase.caseId), \(pathwayCase.upn), \(pathwayCase.schoolUrn), \(pathwayCase.stage), \(pathwayCase.status.rawValue),
                     \(pathwayCase.urgency.rawValue), \(lead)::jsonb, \(pathwayCase.caseworker), \(pathwayCase.existingPlan), \(flags)::jsonb,
-                    \(pathwayCase.familyId), \(pathwayCase.openedBy), \(figures)::jsonb, \(pathwayCase.severeAbsence))
+                    \(pathwayCase.familyId), \(pathwayCase.openedBy), \(figures)::jsonb, \(pathwayCase.severeAbsence), \(pathwayCase.stage3EntryRate),
+                    \(pathwayCase.stage3EnteredOn), \(pathwayCase.noSupportRoute), \(pathwayCase.approvalLapsesOn))
             """, logger: logger)
     }
 
@@ -89,7 +90,7 @@ enum CaseStore {
                 existing_plan = \(pathwayCase.existingPlan), flags = \(flags)::jsonb, family_id = \(pathwayCase.familyId),
                 closed_at = CASE WHEN \(pathwayCase.status.rawValue) = 'closed' THEN coalesce(closed_at, now()) ELSE NULL END,
                 closed_reason = \(pathwayCase.closedReason), latest_figures = \(figures)::jsonb, severe_absence = \(pathwayCase.severeAbsence),
-                stage3_entry_rate = \(pathwayCase.stage3EntryRate), no_support_route = \(pathwayCase.noSupportRoute),
+                stage3_entry_rate = \(pathwayCase.stage3EntryRate), stage3_entered_on = \(pathwayCase.stage3EnteredOn), no_support_route = \(pathwayCase.noSupportRoute),
                 approval_lapses_on = \(pathwayCase.approvalLapsesOn), updated_at = now()
             WHERE case_id = \(pathwayCase.caseId)
             """, logger: logger)

@@ -47,6 +47,8 @@ struct PathwayCase: Codable, Sendable, Equatable {
     var severeAbsence: Bool
     /// Year-to-date attendance when the case entered stage 3: "no improvement" is judged against it.
     var stage3EntryRate: Double?
+    /// When it entered stage 3: "no improvement" is judged over the school weeks since.
+    var stage3EnteredOn: String?
     /// Support is not appropriate (a term-time holiday): a penalty notice may follow without the meeting.
     var noSupportRoute: Bool
     /// The panel's approval to enforce lapses on this date.

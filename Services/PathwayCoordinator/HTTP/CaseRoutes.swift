@@ -14,7 +14,8 @@ struct CaseRoutes: Sendable {
     let settings: PathwaySettings
     let logger: Logger
 
-    static let readers: Set<Role> = [.laOfficer, .laManager, .schoolLead, .socialWorker, .virtualSchool, .legalOfficer, .panelChair]
+    /// Panel chairs read the panel pack alone (from 2 working days before the session), not the case file.
+    static let readers: Set<Role> = [.laOfficer, .laManager, .schoolLead, .socialWorker, .virtualSchool, .legalOfficer]
     static let recorders: Set<Role> = [.laOfficer, .laManager, .schoolLead, .socialWorker, .virtualSchool]
     static let openers: Set<Role> = [.laOfficer, .laManager, .schoolLead]
 
@@ -237,6 +238,12 @@ struct CaseRoutes: Sendable {
         context.access.pupil(opening.upn)
         let actor = try CaseAccess.actor(context)
         return try await CaseTransaction.run(postgres, logger: logger) { connection in
+            guard try await Pupils.load(school: opening.schoolUrn, upn: opening.upn, on: connection, logger: logger) != nil else {
+                throw RequestRefused(.notFound, "no pupil \(opening.upn) on the roll of school \(opening.schoolUrn)")
+            }
+            if let existing = try await CaseStore.openCase(upn: opening.upn, on: connection, logger: logger), !CaseAccess.maySee(existing, caller) {
+                throw MoveRefused(move: "open", unmet: [UnmetGuard("one_open_case", "the pupil already has an open case, held at another school")])
+            }
             let opened = try await CaseOpening.open(
                 upn: opening.upn, school: opening.schoolUrn, stage: PathwayStage(rawValue: opening.stage)!, urgency: .medium, by: actor,
                 reason: opening.reason, figures: nil, severe: false, sourceEvent: nil, settings: settings, on: connection, logger: logger)

@@ -206,7 +206,11 @@ struct CaseWorkRoutes: Sendable {
         let closing = try await CaseBody.decode(Closing.self, request)
         try CaseBody.require(Self.closingReasons.contains(closing.reason), "reason", "expected one of \(Self.closingReasons.joined(separator: ", "))")
         return try await change(request, context) { original, actor, connection in
-            let open = try await LegalStore.forCase(original.caseId, on: connection, logger: logger).filter { LegalStore.openStates.contains($0.state) }
+            // A notice past its last payment date is unpaid: it no longer holds the case open (its prosecution would).
+            let open = try await LegalStore.forCase(original.caseId, on: connection, logger: logger).filter { intervention in
+                LegalStore.openStates.contains(intervention.state)
+                    && !(intervention.kind == "penalty_notice" && (intervention.endsOn.flatMap { SchoolDate(iso: $0) }.map { $0 < SchoolDate.today } ?? false))
+            }
             try MoveRefused.check("close", open.map { UnmetGuard("legal_intervention_open", "\($0.kind) \($0.id) is \($0.state)") })
             var pathwayCase = original
             pathwayCase.status = .closed

@@ -39,6 +39,7 @@ struct LegalRoutes: Sendable {
         let parents = pupil?.parents ?? []
         guard let named else { return parents.filter { $0.parentalResponsibility && !$0.contactRestricted } }
         try CaseBody.require(!named.isEmpty, "contactIds", "name at least one parent, or leave it out for every parent with parental responsibility")
+        try CaseBody.require(Set(named).count == named.count, "contactIds", "a parent is named twice")
         return try named.enumerated().map { index, id in
             guard let parent = parents.first(where: { $0.contactId == id }) else {
                 throw RequestRefused(.unprocessableContent, "contactIds[\(index)]: \(id) is not a parent or carer of this pupil on the roster")
@@ -175,7 +176,7 @@ struct LegalRoutes: Sendable {
             var terms: [(ParentRef, PenaltyNoticeRules.Terms)] = []
             for parent in parents {
                 let prior = try await LegalStore.countingNotices(contactID: parent.contactId, upn: pathwayCase.upn,
-                                                                 window: PenaltyNoticeRules.limitWindow(issuedOn: issued), on: connection, logger: logger)
+                                                                 window: PenaltyNoticeRules.limitWindow(around: issued), on: connection, logger: logger)
                 if let term = PenaltyNoticeRules.terms(prior: prior, issuedOn: issued, calendar: calendar, deemedReceiptWorkingDays: settings.deemedReceiptWorkingDays) {
                     terms.append((parent, term))
                 } else {
@@ -194,6 +195,8 @@ struct LegalRoutes: Sendable {
                               "discountedBy": term.discountedBy.map { .string($0.iso) } ?? .null,
                               "fullAmountPence": .number(Double(term.fullAmountPence)), "fullBy": .string(term.fullBy.iso)])
                 try await LegalStore.insert(notice, by: actor.subject, on: connection, logger: logger)
+                try await Tasks.raise(pathwayCase.caseId, kind: "penalty_unpaid", detail: "Penalty notice \(id): unpaid after \(term.fullBy.iso)? Consider prosecution for the offence",
+                                      due: term.fullBy.adding(days: 1).iso, source: id, on: connection, logger: logger)
                 notices.append(notice)
                 outgoing.append(try Outgoing.notification(NotificationRequested(
                     requestId: id, caseId: pathwayCase.caseId, schoolUrn: pathwayCase.schoolUrn, upn: pathwayCase.upn, templateKey: "penalty_notice",
@@ -214,7 +217,7 @@ struct LegalRoutes: Sendable {
     func notice(_ context: ServiceRequestContext, _ connection: PostgresConnection) async throws -> (LegalIntervention, PathwayCase) {
         let id = context.parameters.get("notice") ?? ""
         guard let notice = try await LegalStore.find(where: "id = $1 AND kind = 'penalty_notice'", CaseStore.binds(id), on: connection, logger: logger).first,
-              let pathwayCase = try await CaseStore.load(notice.caseId, on: connection, logger: logger),
+              let pathwayCase = try await CaseStore.load(notice.caseId, forUpdate: true, on: connection, logger: logger),
               CaseAccess.maySee(pathwayCase, try context.caller()) else {
             context.access.refused("penalty notice \(id) is outside the caller's scope, or does not exist")
             throw RequestRefused(.notFound, "no penalty notice \(id)")

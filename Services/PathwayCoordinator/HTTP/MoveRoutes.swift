@@ -40,9 +40,15 @@ struct MoveRoutes: Sendable {
                 if ![.active, .monitoring].contains(pathwayCase.status) { unmet.append(UnmetGuard("case_active", "the case is \(pathwayCase.status.rawValue)")) }
                 let before = PathwayStage.allCases.filter { $0.rawValue < move.to }
                 unmet += try await guards.checklistsComplete(move.to == 3 ? [.prevention, .identifyAndUnderstand] : before.filter { $0.rawValue >= 3 })
-                if move.to == 4 { unmet += guards.noImprovement() }
+                if move.to == 4 {
+                    let calendar = try await TermCalendars.calendar(for: pathwayCase.schoolUrn, settings: settings, on: connection, logger: logger)
+                    unmet += guards.noImprovement(calendar: calendar)
+                }
                 try MoveRefused.check("stage \(pathwayCase.stage) → \(move.to)", unmet)
-                if move.to == 3 { pathwayCase.stage3EntryRate = pathwayCase.latestFigures?.attendanceRate }
+                if move.to == 3 {
+                    pathwayCase.stage3EntryRate = pathwayCase.latestFigures?.attendanceRate
+                    pathwayCase.stage3EnteredOn = SchoolDate.today.iso
+                }
             } else {
                 try CaseBody.require(move.to < pathwayCase.stage, "to", "the case is already at stage \(pathwayCase.stage)")
                 try CaseBody.require(!(move.reason ?? "").isEmpty, "reason", "is required to step a case down")

@@ -45,7 +45,7 @@ enum JSONValue: Codable, Sendable, Equatable {
 enum LegalStore {
     /// States in which an intervention is still running: a case with one is not closed, and a child who
     /// becomes looked after has them suspended.
-    static let openStates: Set<String> = ["active", "issued", "unpaid", "preparing", "considered_apply", "meeting_booked", "signed", "under_review"]
+    static let openStates: Set<String> = ["active", "issued", "preparing", "meeting_booked", "signed", "under_review"]
 
     static let json = """
         jsonb_build_object('id', id, 'caseId', case_id, 'kind', kind, 'upn', upn, 'contactId', contact_id, 'state', state, 'issuedOn', issued_on,

@@ -22,11 +22,22 @@ enum PenaltyNoticeRules {
     static let discountedPence = 8_000
     static let fullPence = 16_000
 
-    /// The window of the limit: notices issued in (D − 3 years, D].
+    /// The window of the limit: notices issued in (D − 3 years, D]. A notice recorded with an earlier date than
+    /// notices already issued counts those after it too (``limitWindow(around:)``), so backdating cannot reset the count.
     static func limitWindow(issuedOn date: SchoolDate) -> ClosedRange<SchoolDate> {
+        threeYears(before: date).adding(days: 1)...date
+    }
+
+    /// (D − 3 years, D + 3 years): every notice within three years of D, either side.
+    static func limitWindow(around date: SchoolDate) -> ClosedRange<SchoolDate> {
         let (year, month, day) = date.components
-        let start = SchoolDate(year: year - 3, month: month, day: day) ?? SchoolDate(year: year - 3, month: month, day: day - 1)!
-        return start.adding(days: 1)...date
+        let after = SchoolDate(year: year + 3, month: month, day: day) ?? SchoolDate(year: year + 3, month: month, day: day - 1)!
+        return threeYears(before: date).adding(days: 1)...after.adding(days: -1)
+    }
+
+    private static func threeYears(before date: SchoolDate) -> SchoolDate {
+        let (year, month, day) = date.components
+        return SchoolDate(year: year - 3, month: month, day: day) ?? SchoolDate(year: year - 3, month: month, day: day - 1)!
     }
 
     /// The terms of a notice to a parent who has had `prior` notices (not withdrawn) for this child within

@@ -27,13 +27,21 @@ struct CaseGuards {
         return unmet
     }
 
-    /// "No improvement" for 3 → 4: severe absence, or attendance no higher than when stage 3 began.
-    func noImprovement() -> [UnmetGuard] {
+    /// "No improvement" for 3 → 4: severe absence, or, after `stage3Weeks` school weeks at stage 3, attendance
+    /// no higher than when stage 3 began.
+    func noImprovement(calendar: WorkingCalendar) -> [UnmetGuard] {
         if pathwayCase.severeAbsence { return [] }
-        guard let now = pathwayCase.latestFigures?.attendanceRate, let then = pathwayCase.stage3EntryRate else {
+        guard let now = pathwayCase.latestFigures?.attendanceRate, let then = pathwayCase.stage3EntryRate,
+              let entered = pathwayCase.stage3EnteredOn.flatMap({ SchoolDate(iso: $0) }) else {
             return [UnmetGuard("no_improvement", "no figures since stage 3 began: wait for the detector's next signal")]
         }
-        return now <= then ? [] : [UnmetGuard("no_improvement", "attendance has improved since stage 3 began (\(then)% then, \(now)% now)")]
+        var unmet: [UnmetGuard] = []
+        let judged = calendar.period(ofSchoolWeeks: settings.stage3Weeks, after: entered).upperBound
+        if SchoolDate.today < judged {
+            unmet.append(UnmetGuard("no_improvement", "stage 3 began on \(entered.iso): improvement is judged after \(settings.stage3Weeks) school weeks, on \(judged.iso)"))
+        }
+        if now > then { unmet.append(UnmetGuard("no_improvement", "attendance has improved since stage 3 began (\(then)% then, \(now)% now)")) }
+        return unmet
     }
 
     /// Support first: enough offers with a recorded response, one of them to each parent with parental responsibility.
@@ -76,7 +84,10 @@ struct CaseGuards {
     /// caseworker nor the lead professional.
     func oversight() async throws -> [UnmetGuard] {
         let rows = try await connection.query("""
-            SELECT approver, decision FROM oversight WHERE case_id = \(pathwayCase.caseId) ORDER BY id DESC LIMIT 1
+            SELECT approver, decision FROM oversight
+            WHERE case_id = \(pathwayCase.caseId)
+              AND at > coalesce((SELECT max(requested_at) FROM referrals WHERE case_id = \(pathwayCase.caseId)), '-infinity')
+            ORDER BY id DESC LIMIT 1
             """, logger: logger)
         var latest: (approver: String, decision: String)?
         for try await row in rows.decode((String, String).self) { latest = row }

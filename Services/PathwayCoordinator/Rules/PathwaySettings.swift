@@ -24,6 +24,8 @@ struct PathwaySettings: Sendable, Equatable {
     var s19Days = 5
     /// `PATHWAY_NO_IMPROVEMENT_WEEKS`: school weeks at stage 2 without improvement before stage 3 is proposed.
     var noImprovementWeeks = 4
+    /// `PATHWAY_STAGE3_WEEKS`: school weeks at stage 3 over which "no improvement" is judged before stage 4.
+    var stage3Weeks = 6
     /// `PATHWAY_MONITORING_WEEKS`: monitoring after recovery is reviewed after this many school weeks.
     var monitoringWeeks = 6
     /// Deemed receipt of a posted letter: working days after posting ([check] for LA legal staff).
@@ -46,6 +48,7 @@ struct PathwaySettings: Sendable, Equatable {
         penaltyDecisionDays = try environment.int("PATHWAY_PENALTY_DECISION_DAYS", default: 10, range: 1...30, expected: "school days from 1 to 30")
         s19Days = try environment.int("PATHWAY_S19_DAYS", default: 5, range: 1...30, expected: "school days from 1 to 30")
         noImprovementWeeks = try environment.int("PATHWAY_NO_IMPROVEMENT_WEEKS", default: 4, range: 1...12, expected: "school weeks from 1 to 12")
+        stage3Weeks = try environment.int("PATHWAY_STAGE3_WEEKS", default: 6, range: 1...12, expected: "school weeks from 1 to 12")
         monitoringWeeks = try environment.int("PATHWAY_MONITORING_WEEKS", default: 6, range: 1...26, expected: "school weeks from 1 to 26")
         let holidays = environment.string("PATHWAY_EXTRA_BANK_HOLIDAYS", default: "")
         extraBankHolidays = []

@@ -44,11 +44,15 @@ struct CaseEventsHandler: BatchHandler {
         guard var pathwayCase = try await CaseStore.load(change.caseId, forUpdate: true, on: connection, logger: logger) else { return }
         let cancelled = type == MeetingBookingChanged.cancelled
         let booking = try CaseStore.json(change)
-        try await connection.query("""
+        let rows = try await connection.query("""
             UPDATE referrals SET booking = CASE WHEN \(cancelled) THEN NULL ELSE \(booking)::jsonb END,
                                  state = CASE WHEN \(cancelled) THEN 'requested' ELSE 'booked' END
-            WHERE referral_id = \(change.referralId) AND state IN ('requested', 'booked')
+            WHERE referral_id = \(change.referralId) AND state IN ('requested', 'booked') RETURNING referral_id
             """, logger: logger)
+        var live = false
+        for try await _ in rows.decode(String.self) { live = true }
+        // A booking for a referral no longer live (withdrawn, returned) changes nothing.
+        guard live else { return }
         let verb = type == MeetingBookingChanged.booked ? "booked" : type == MeetingBookingChanged.moved ? "moved" : "cancelled"
         try await Chronology.append(change.caseId, type: "meeting", summary: "AttendancePathway meeting \(verb): \(change.startsAt)\(change.reason.map { " (\($0))" } ?? "")",
                                     by: .system, sourceEvent: eventID, on: connection, logger: logger)

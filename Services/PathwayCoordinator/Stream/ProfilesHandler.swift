@@ -75,7 +75,7 @@ enum LookedAfterRule {
             try await Tasks.raise(pathwayCase.caseId, kind: kind, detail: "Child looked after: escalate attendance with \(who)", due: today,
                                   source: eventID.uuidString, on: connection, logger: logger)
             outgoing.append(try Outgoing.notification(NotificationRequested(
-                requestId: "\(eventID.uuidString)-\(audience.rawValue)", caseId: pathwayCase.caseId, schoolUrn: pathwayCase.schoolUrn, upn: pathwayCase.upn,
+                requestId: "\(eventID.uuidString)-\(pathwayCase.caseId)-\(audience.rawValue)", caseId: pathwayCase.caseId, schoolUrn: pathwayCase.schoolUrn, upn: pathwayCase.upn,
                 templateKey: "social_care_escalation", audience: audience, fields: ["caseId": pathwayCase.caseId])))
         }
         try await Outgoing.send(outgoing, on: connection, logger: logger)

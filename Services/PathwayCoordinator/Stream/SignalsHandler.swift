@@ -159,7 +159,8 @@ struct SignalRules {
     func raiseForSevereAbsence(_ open: OpenCase) async throws -> OpenCase {
         let rows = try await connection.query("""
             UPDATE cases SET severe_absence = true, urgency = 'high', stage = greatest(stage, 3),
-                stage3_entry_rate = CASE WHEN stage < 3 THEN \(signal.figures.attendanceRate) ELSE stage3_entry_rate END
+                stage3_entry_rate = CASE WHEN stage < 3 THEN \(signal.figures.attendanceRate) ELSE stage3_entry_rate END,
+                stage3_entered_on = CASE WHEN stage < 3 THEN \(sessionDate.iso) ELSE stage3_entered_on END
             WHERE case_id = \(open.caseId) RETURNING stage
             """, logger: logger)
         var raised = open

@@ -77,6 +77,11 @@ struct LegalInterventionTests {
             let secondID = try #require(((try JSONSerialization.jsonObject(with: Data(second.text.utf8)) as? [[String: Any]])?.first)?["id"] as? String)
             #expect(try await pathway.call(.post, "/v1/penalty-notices/\(secondID)/withdraw", as: legal, #"{"ground": "material_error", "detail": "wrong sessions"}"#).status == 200)
             #expect(try await pathway.call(.post, "/v1/cases/\(id)/legal/penalty-notices", as: legal, #"{"issueDate": "2026-12-24", "contactIds": ["C-MUM"]}"#).status == 201)
+            // Backdating does not reset the count: a notice dated before the father's two still sees them. Nor does naming a parent twice.
+            let backdated = try await pathway.call(.post, "/v1/cases/\(id)/legal/penalty-notices", as: legal, #"{"issueDate": "2025-01-06", "contactIds": ["C-DAD"]}"#)
+            #expect(backdated.status == 409 && backdated.text.contains("penalty_notice_limit"), "\(backdated.text)")
+            let twice = try await pathway.call(.post, "/v1/cases/\(id)/legal/penalty-notices", as: legal, #"{"contactIds": ["C-DAD", "C-DAD"]}"#)
+            #expect(twice.status == 422 && twice.text.contains("contactIds"), "\(twice.text)")
             let history = try await pathway.call(.get, "/v1/parents/C-MUM/penalty-history?upn=\(pathway.upn)", as: legal)
             #expect(((history.json["notices"] as? [[String: Any]]) ?? []).map { $0["state"] as? String } == ["issued", "withdrawn", "issued"], "\(history.text)")
 

@@ -71,9 +71,14 @@ struct PathwayCaseTests {
             let move = try #require(afterMove.last { $0["type"] as? String == "stage_move" })
             #expect(move["actor"] as? String == "officer-1" && move["actorRole"] as? String == "la_officer" && (move["at"] as? String)?.hasPrefix("20") == true)
 
-            // To stage 4 and the referral: without oversight, with the caseworker's, with another manager's.
+            // Stage 4 needs no improvement over 6 school weeks at stage 3, or severe absence.
             try await pathway.complete(id, stages: [.supportChildAndFamily], as: officer)
+            let tooSoon = try await pathway.call(.post, "/v1/cases/\(id)/stage", as: officer, #"{"to": 4}"#)
+            #expect(tooSoon.status == 409 && tooSoon.text.contains("no_improvement") && tooSoon.text.contains("6 school weeks"), "\(tooSoon.text)")
+            try await pathway.severe(id)
             #expect(try await pathway.call(.post, "/v1/cases/\(id)/stage", as: officer, #"{"to": 4}"#).status == 200)
+
+            // The referral: without oversight, with the caseworker's, with another manager's.
             try await pathway.complete(id, stages: [.formaliseSupport], as: officer)
             try await pathway.offerSupport(id, as: officer)
             #expect(try await pathway.call(.put, "/v1/cases/\(id)/assignment", as: officer,
@@ -97,14 +102,21 @@ struct PathwayCaseTests {
             #expect(request["overview"] == nil && request["presentingConcerns"] == nil && request["supportOffers"] == nil)
 
             // Later marks change the figures; the pack keeps those at referral.
-            try await pathway.signal(.severeAbsence, rate: 48.0)
-            try await pathway.until("/v1/cases/\(id)", as: manager) { (($0.json["case"] as? [String: Any])?["severeAbsence"] as? Bool) == true }
+            try await pathway.signal(.recovered, rate: 52.0)
+            try await pathway.until("/v1/cases/\(id)", as: manager) {
+                ((($0.json["case"] as? [String: Any])?["latestFigures"] as? [String: Any])?["attendanceRate"] as? Double) == 52.0
+            }
             let pack = try await pathway.call(.get, "/v1/cases/\(id)/panel-pack", as: manager)
             #expect(pack.status == 200)
-            #expect((pack.json["figures"] as? [String: Any])?["attendanceRate"] as? Double == 85.0, "\(pack.text)")
+            #expect((pack.json["figures"] as? [String: Any])?["attendanceRate"] as? Double == 48.0, "\(pack.text)")
+            // A panel chair reads the pack only from 2 working days before a booked session, and never the case file.
+            let chair = try await TestIdentity.token([.panelChair], subject: "chair-1")
+            #expect(try await pathway.call(.get, "/v1/cases/\(id)/panel-pack", as: chair).status == 409)
+            #expect(try await pathway.call(.get, "/v1/cases/\(id)", as: chair).status == 403)
             #expect((pack.json["overview"] as? [String: Any])?["stage"] as? Int == 4)
             #expect(((pack.json["supportOffers"] as? [Any]) ?? []).count == 3)
             #expect(((pack.json["presentingConcerns"] as? [String]) ?? []).contains { $0.hasPrefix("persistent_absence") })
+            #expect(((pack.json["presentingConcerns"] as? [String]) ?? []).contains { $0.hasPrefix("severe_absence") })
         }
     }
 

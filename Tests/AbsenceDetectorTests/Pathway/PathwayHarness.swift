@@ -123,6 +123,7 @@ struct PathwayHarness {
         try await complete(id, stages: [.prevention, .identifyAndUnderstand], as: officer)
         #expect(try await call(.post, "/v1/cases/\(id)/stage", as: officer, #"{"to": 3}"#).status == 200)
         try await complete(id, stages: [.supportChildAndFamily], as: officer)
+        try await severe(id)
         #expect(try await call(.post, "/v1/cases/\(id)/stage", as: officer, #"{"to": 4}"#).status == 200)
         try await complete(id, stages: [.formaliseSupport], as: officer)
         try await offerSupport(id, as: officer)
@@ -133,6 +134,12 @@ struct PathwayHarness {
         #expect(oversight.status == 201, "\(oversight.text)")
         // The sessions the case rests on include unauthorised ones (the figures say 12); a social worker? none here.
         return try await call(.post, "/v1/cases/\(id)/referral", as: officer, Self.answers)
+    }
+
+    /// A severe-absence signal, once the case shows it: stage 4 needs no wait for "no improvement" then.
+    func severe(_ id: String, rate: Double = 48.0) async throws {
+        try await signal(.severeAbsence, rate: rate)
+        try await until("/v1/cases/\(id)", as: try await manager("reader")) { (($0.json["case"] as? [String: Any])?["severeAbsence"] as? Bool) == true }
     }
 
     static let answers = #"{"answers": {"fitsFamilyCircumstances": "yes: no barriers left unaddressed", "bestInterestsOfChild": "yes", "willImproveAttendance": "likely"}}"#
