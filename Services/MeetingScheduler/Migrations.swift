@@ -63,7 +63,7 @@ enum Migrations {
         )
         """,
         "CREATE UNIQUE INDEX bookings_one_per_slot ON bookings (session_id, slot) WHERE status <> 'cancelled'",
-        "CREATE UNIQUE INDEX bookings_one_live_per_referral ON bookings (referral_id) WHERE status <> 'cancelled'",
+        "CREATE UNIQUE INDEX bookings_one_live_per_referral ON bookings (referral_id) WHERE status = 'confirmed'",
         """
         CREATE TABLE outcomes (
             booking_id uuid PRIMARY KEY REFERENCES bookings,

@@ -34,3 +34,10 @@ public struct RequestRefused: HTTPResponseError, CustomStringConvertible {
         try JSONResponse.error(status, message)
     }
 }
+
+/// Any encodable value, for answers put together from parts.
+public struct AnyEncodable: Encodable {
+    let value: any Encodable
+    public init(_ value: any Encodable) { self.value = value }
+    public func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
+}

@@ -160,11 +160,11 @@ struct CaseRoutes: Sendable {
 
     /// A person's entry, with its evidence documents (stored with their SHA-256). A correction names the entry it corrects.
     func record(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
-        let entry = try await CaseBody.decode(NewEntry.self, request)
-        try CaseBody.require(ChronologyEntry.recordedKinds.contains(entry.type), "type", "expected one of \(ChronologyEntry.recordedKinds.sorted().joined(separator: ", "))")
-        try CaseBody.require(!entry.summary.trimmingCharacters(in: .whitespaces).isEmpty, "summary", "must not be empty")
+        let entry = try await APIBody.decode(NewEntry.self, request)
+        try APIBody.require(ChronologyEntry.recordedKinds.contains(entry.type), "type", "expected one of \(ChronologyEntry.recordedKinds.sorted().joined(separator: ", "))")
+        try APIBody.require(!entry.summary.trimmingCharacters(in: .whitespaces).isEmpty, "summary", "must not be empty")
         if let engagement = entry.parentEngagement {
-            try CaseBody.require(["engaged", "declined", "no_response"].contains(engagement), "parentEngagement", "expected engaged, declined or no_response")
+            try APIBody.require(["engaged", "declined", "no_response"].contains(engagement), "parentEngagement", "expected engaged, declined or no_response")
         }
         var documents: [(name: String, type: String, bytes: [UInt8], sha: String)] = []
         for (index, document) in (entry.evidence ?? []).enumerated() {
@@ -176,13 +176,13 @@ struct CaseRoutes: Sendable {
         }
         let actor = try CaseAccess.actor(context)
         let stored = documents
-        return try await CaseTransaction.run(postgres, logger: logger) { connection in
+        return try await APITransaction.run(postgres, logger: logger) { connection in
             let pathwayCase = try await CaseAccess.visibleCase(context, forUpdate: true, on: connection, logger: logger)
             if let corrects = entry.corrects {
                 let rows = try await connection.query("SELECT count(*) FROM chronology WHERE id = \(corrects) AND case_id = \(pathwayCase.caseId)", logger: logger)
                 var found = 0
                 for try await count in rows.decode(Int.self) { found = count }
-                try CaseBody.require(found == 1, "corrects", "no entry \(corrects) in this case's chronology")
+                try APIBody.require(found == 1, "corrects", "no entry \(corrects) in this case's chronology")
             }
             for document in stored {
                 try await connection.query("""
@@ -226,9 +226,9 @@ struct CaseRoutes: Sendable {
 
     /// A person opens a case (a school lead, an LA officer); the pupil's open case answers 409 with its id.
     func open(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
-        let opening = try await CaseBody.decode(Opening.self, request)
-        try CaseBody.require([2, 3].contains(opening.stage), "stage", "a case opens at stage 2 or 3 (stage 1 is universal)")
-        try CaseBody.require(!opening.reason.isEmpty, "reason", "must not be empty")
+        let opening = try await APIBody.decode(Opening.self, request)
+        try APIBody.require([2, 3].contains(opening.stage), "stage", "a case opens at stage 2 or 3 (stage 1 is universal)")
+        try APIBody.require(!opening.reason.isEmpty, "reason", "must not be empty")
         let caller = try context.caller()
         guard caller.maySee(pupil: opening.upn, atSchool: opening.schoolUrn) else {
             context.access.refused("school \(opening.schoolUrn) is outside the caller's schools")
@@ -237,7 +237,7 @@ struct CaseRoutes: Sendable {
         context.access.school(opening.schoolUrn)
         context.access.pupil(opening.upn)
         let actor = try CaseAccess.actor(context)
-        return try await CaseTransaction.run(postgres, logger: logger) { connection in
+        return try await APITransaction.run(postgres, logger: logger) { connection in
             guard try await Pupils.load(school: opening.schoolUrn, upn: opening.upn, on: connection, logger: logger) != nil else {
                 throw RequestRefused(.notFound, "no pupil \(opening.upn) on the roll of school \(opening.schoolUrn)")
             }
@@ -255,11 +255,4 @@ struct CaseRoutes: Sendable {
             return try JSONResponse.make(.created, opened.pathwayCase)
         }
     }
-}
-
-/// Any encodable value, for answers put together from parts.
-struct AnyEncodable: Encodable {
-    let value: any Encodable
-    init(_ value: any Encodable) { self.value = value }
-    func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
 }

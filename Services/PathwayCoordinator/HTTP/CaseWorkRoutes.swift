@@ -30,7 +30,7 @@ struct CaseWorkRoutes: Sendable {
     func change(_ request: Request, _ context: ServiceRequestContext, status: HTTPResponse.Status = .ok,
                 _ body: @escaping @Sendable (PathwayCase, CaseActor, PostgresConnection) async throws -> any Encodable) async throws -> Response {
         let actor = try CaseAccess.actor(context)
-        return try await CaseTransaction.run(postgres, logger: logger) { connection in
+        return try await APITransaction.run(postgres, logger: logger) { connection in
             let pathwayCase = try await CaseAccess.visibleCase(context, forUpdate: true, on: connection, logger: logger)
             // A closed case is kept as it was closed; a new concern reopens it (a signal, or POST /v1/cases).
             try MoveRefused.check("change", pathwayCase.status == .closed ? [UnmetGuard("case_open", "case \(pathwayCase.caseId) is closed (\(pathwayCase.closedReason ?? "no reason")): reopen it first")] : [])
@@ -49,13 +49,13 @@ struct CaseWorkRoutes: Sendable {
     }
 
     func checklist(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
-        let update = try await CaseBody.decode(ItemState.self, request)
+        let update = try await APIBody.decode(ItemState.self, request)
         let stageText = context.parameters.get("stage") ?? "", key = context.parameters.get("item") ?? ""
         guard let stage = Int(stageText).flatMap(PathwayStage.init(rawValue:)), let item = stage.checklist.first(where: { $0.key == key }) else {
             throw RequestRefused(.notFound, "no checklist item \(key) at stage \(stageText)")
         }
-        try CaseBody.require(["done", "not_applicable", "open"].contains(update.state), "state", "expected done, not_applicable or open")
-        try CaseBody.require(update.state != "not_applicable" || !(update.reason ?? "").isEmpty, "reason", "is required when an item is not applicable")
+        try APIBody.require(["done", "not_applicable", "open"].contains(update.state), "state", "expected done, not_applicable or open")
+        try APIBody.require(update.state != "not_applicable" || !(update.reason ?? "").isEmpty, "reason", "is required when an item is not applicable")
         return try await change(request, context) { pathwayCase, actor, connection in
             guard stage.rawValue <= pathwayCase.stage else {
                 throw RequestRefused(.conflict, "stage \(stage.rawValue)'s checklist is not open: the case is at stage \(pathwayCase.stage)")
@@ -82,9 +82,9 @@ struct CaseWorkRoutes: Sendable {
     }
 
     func offer(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
-        let offer = try await CaseBody.decode(Offer.self, request)
-        try CaseBody.require(!offer.what.isEmpty, "what", "must not be empty")
-        let date = try CaseBody.date(offer.offeredOn, field: "offeredOn")
+        let offer = try await APIBody.decode(Offer.self, request)
+        try APIBody.require(!offer.what.isEmpty, "what", "must not be empty")
+        let date = try APIBody.date(offer.offeredOn, field: "offeredOn")
         return try await change(request, context, status: .created) { pathwayCase, actor, connection in
             let rows = try await connection.query("""
                 INSERT INTO support_offers (case_id, what, contact_id, offered_on, offered_by)
@@ -105,9 +105,9 @@ struct CaseWorkRoutes: Sendable {
     }
 
     func response(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
-        let answer = try await CaseBody.decode(OfferResponse.self, request)
-        try CaseBody.require(["accepted", "declined", "no_response"].contains(answer.response), "response", "expected accepted, declined or no_response")
-        let date = try CaseBody.date(answer.respondedOn, field: "respondedOn")
+        let answer = try await APIBody.decode(OfferResponse.self, request)
+        try APIBody.require(["accepted", "declined", "no_response"].contains(answer.response), "response", "expected accepted, declined or no_response")
+        let date = try APIBody.date(answer.respondedOn, field: "respondedOn")
         let offer = Int64(context.parameters.get("offer") ?? "") ?? -1
         return try await change(request, context) { pathwayCase, actor, connection in
             let rows = try await connection.query("""
@@ -132,11 +132,11 @@ struct CaseWorkRoutes: Sendable {
     }
 
     func target(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
-        let target = try await CaseBody.decode(Target.self, request)
-        try CaseBody.require(["child", "family", "school", "professional"].contains(target.owner), "owner", "expected child, family, school or professional")
-        try CaseBody.require(!target.description.isEmpty, "description", "must not be empty")
-        try CaseBody.require(!target.measure.isEmpty, "measure", "must not be empty: a SMART target is measurable")
-        let due = try CaseBody.date(target.due, field: "due")
+        let target = try await APIBody.decode(Target.self, request)
+        try APIBody.require(["child", "family", "school", "professional"].contains(target.owner), "owner", "expected child, family, school or professional")
+        try APIBody.require(!target.description.isEmpty, "description", "must not be empty")
+        try APIBody.require(!target.measure.isEmpty, "measure", "must not be empty: a SMART target is measurable")
+        let due = try APIBody.date(target.due, field: "due")
         return try await change(request, context, status: .created) { pathwayCase, actor, connection in
             let rows = try await connection.query("""
                 INSERT INTO smart_targets (case_id, owner, description, measure, due, source)
@@ -157,8 +157,8 @@ struct CaseWorkRoutes: Sendable {
     }
 
     func review(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
-        let review = try await CaseBody.decode(Review.self, request)
-        try CaseBody.require(["met", "partly_met", "not_met"].contains(review.result), "result", "expected met, partly_met or not_met")
+        let review = try await APIBody.decode(Review.self, request)
+        try APIBody.require(["met", "partly_met", "not_met"].contains(review.result), "result", "expected met, partly_met or not_met")
         let target = Int64(context.parameters.get("target") ?? "") ?? -1
         return try await change(request, context) { pathwayCase, actor, connection in
             let rows = try await connection.query("""
@@ -181,9 +181,9 @@ struct CaseWorkRoutes: Sendable {
     }
 
     func assign(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
-        let assignment = try await CaseBody.decode(Assignment.self, request)
+        let assignment = try await APIBody.decode(Assignment.self, request)
         let plans = ["none", "early_help", "child_in_need", "child_protection", "pep", "attendance_plan"]
-        if let plan = assignment.existingPlan { try CaseBody.require(plans.contains(plan), "existingPlan", "expected one of \(plans.joined(separator: ", "))") }
+        if let plan = assignment.existingPlan { try APIBody.require(plans.contains(plan), "existingPlan", "expected one of \(plans.joined(separator: ", "))") }
         return try await change(request, context) { original, actor, connection in
             var pathwayCase = original
             pathwayCase.caseworker = assignment.caseworker ?? pathwayCase.caseworker
@@ -203,8 +203,8 @@ struct CaseWorkRoutes: Sendable {
     static let closingReasons = ["sustained_improvement", "left_school", "moved_la", "home_education", "cme_referral", "social_care"]
 
     func close(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
-        let closing = try await CaseBody.decode(Closing.self, request)
-        try CaseBody.require(Self.closingReasons.contains(closing.reason), "reason", "expected one of \(Self.closingReasons.joined(separator: ", "))")
+        let closing = try await APIBody.decode(Closing.self, request)
+        try APIBody.require(Self.closingReasons.contains(closing.reason), "reason", "expected one of \(Self.closingReasons.joined(separator: ", "))")
         return try await change(request, context) { original, actor, connection in
             // A notice past its last payment date is unpaid: it no longer holds the case open (its prosecution would).
             let open = try await LegalStore.forCase(original.caseId, on: connection, logger: logger).filter { intervention in

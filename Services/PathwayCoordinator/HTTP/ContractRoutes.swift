@@ -30,8 +30,8 @@ struct ContractRoutes: Sendable {
     }
 
     func propose(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
-        let proposal = try await CaseBody.decode(Proposal.self, request)
-        let meeting = try CaseBody.date(proposal.meetingDate, field: "meetingDate")
+        let proposal = try await APIBody.decode(Proposal.self, request)
+        let meeting = try APIBody.date(proposal.meetingDate, field: "meetingDate")
         return try await work.change(request, context, status: .created) { pathwayCase, actor, connection in
             let pupil = try await Pupils.load(school: pathwayCase.schoolUrn, upn: pathwayCase.upn, on: connection, logger: logger)
             let parents = try legal.recipients(proposal.contactIds, pupil: pupil)
@@ -70,14 +70,14 @@ struct ContractRoutes: Sendable {
     }
 
     func record(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
-        let step = try await CaseBody.decode(Step.self, request)
+        let step = try await APIBody.decode(Step.self, request)
         let moves: [String: [String]] = ["meeting_booked": ["signed", "declined"], "signed": ["completed", "failed"], "under_review": ["completed", "failed"]]
-        try CaseBody.require(["signed", "declined", "completed", "failed"].contains(step.state), "state", "expected signed, declined, completed or failed")
-        let date = try CaseBody.date(step.on, field: "on")
+        try APIBody.require(["signed", "declined", "completed", "failed"].contains(step.state), "state", "expected signed, declined, completed or failed")
+        let date = try APIBody.date(step.on, field: "on")
         let weeks = step.reviewWeeks ?? 6
-        try CaseBody.require((4...6).contains(weeks), "reviewWeeks", "a contract is reviewed after 4 to 6 school weeks")
+        try APIBody.require((4...6).contains(weeks), "reviewWeeks", "a contract is reviewed after 4 to 6 school weeks")
         let id = context.parameters.get("contract") ?? ""
-        return try await CaseTransaction.run(postgres, logger: logger) { connection in
+        return try await APITransaction.run(postgres, logger: logger) { connection in
             guard let contract = try await LegalStore.find(where: "id = $1 AND kind = 'attendance_contract'", CaseStore.binds(id), on: connection, logger: logger).first,
                   let pathwayCase = try await CaseStore.load(contract.caseId, forUpdate: true, on: connection, logger: logger),
                   CaseAccess.maySee(pathwayCase, try context.caller()) else {

@@ -38,14 +38,14 @@ struct LegalRoutes: Sendable {
     func recipients(_ named: [String]?, pupil: Pupils.Stored?) throws -> [ParentRef] {
         let parents = pupil?.parents ?? []
         guard let named else { return parents.filter { $0.parentalResponsibility && !$0.contactRestricted } }
-        try CaseBody.require(!named.isEmpty, "contactIds", "name at least one parent, or leave it out for every parent with parental responsibility")
-        try CaseBody.require(Set(named).count == named.count, "contactIds", "a parent is named twice")
+        try APIBody.require(!named.isEmpty, "contactIds", "name at least one parent, or leave it out for every parent with parental responsibility")
+        try APIBody.require(Set(named).count == named.count, "contactIds", "a parent is named twice")
         return try named.enumerated().map { index, id in
             guard let parent = parents.first(where: { $0.contactId == id }) else {
                 throw RequestRefused(.unprocessableContent, "contactIds[\(index)]: \(id) is not a parent or carer of this pupil on the roster")
             }
-            try CaseBody.require(parent.parentalResponsibility, "contactIds[\(index)]", "\(id) has no parental responsibility for this pupil")
-            try CaseBody.require(!parent.contactRestricted, "contactIds[\(index)]", "contact with \(id) is restricted: serve them outside the system")
+            try APIBody.require(parent.parentalResponsibility, "contactIds[\(index)]", "\(id) has no parental responsibility for this pupil")
+            try APIBody.require(!parent.contactRestricted, "contactIds[\(index)]", "contact with \(id) is restricted: serve them outside the system")
             return parent
         }
     }
@@ -58,10 +58,10 @@ struct LegalRoutes: Sendable {
 
     /// The penalty consideration decided. `penalty_notice` on a window that is mostly `G` takes the no-support route.
     func consider(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
-        let decision = try await CaseBody.decode(Consideration.self, request)
+        let decision = try await APIBody.decode(Consideration.self, request)
         let options = ["no_action", "support_first", "notice_to_improve", "penalty_notice", "other_legal"]
-        try CaseBody.require(options.contains(decision.decision), "decision", "expected one of \(options.joined(separator: ", "))")
-        try CaseBody.require(!decision.reason.isEmpty, "reason", "must not be empty")
+        try APIBody.require(options.contains(decision.decision), "decision", "expected one of \(options.joined(separator: ", "))")
+        try APIBody.require(!decision.reason.isEmpty, "reason", "must not be empty")
         return try await work.change(request, context) { original, actor, connection in
             var pathwayCase = original
             try MoveRefused.check("penalty consideration", decision.decision == "no_action" || decision.decision == "support_first" ? [] : CaseGuards(
@@ -110,10 +110,10 @@ struct LegalRoutes: Sendable {
     }
 
     func noticeToImprove(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
-        let notice = try await CaseBody.decode(NoticeToImprove.self, request)
+        let notice = try await APIBody.decode(NoticeToImprove.self, request)
         let weeks = notice.weeks ?? settings.noticeToImproveWeeks
-        try CaseBody.require((3...6).contains(weeks), "weeks", "the improvement period is 3 to 6 school weeks")
-        let issued = try CaseBody.date(notice.issueDate, field: "issueDate", default: .today)
+        try APIBody.require((3...6).contains(weeks), "weeks", "the improvement period is 3 to 6 school weeks")
+        let issued = try APIBody.date(notice.issueDate, field: "issueDate", default: .today)
         return try await work.change(request, context, status: .created) { original, actor, connection in
             var pathwayCase = original
             let guards = CaseGuards(pathwayCase: pathwayCase, settings: settings, connection: connection, logger: logger)
@@ -162,8 +162,8 @@ struct LegalRoutes: Sendable {
 
     /// One notice per parent per child; every parent over the limit is named, and none is issued then.
     func penaltyNotices(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
-        let body = try await CaseBody.decode(PenaltyNotices.self, request)
-        let issued = try CaseBody.date(body.issueDate, field: "issueDate", default: .today)
+        let body = try await APIBody.decode(PenaltyNotices.self, request)
+        let issued = try APIBody.date(body.issueDate, field: "issueDate", default: .today)
         return try await work.change(request, context, status: .created) { original, actor, connection in
             var pathwayCase = original
             let guards = CaseGuards(pathwayCase: pathwayCase, settings: settings, connection: connection, logger: logger)
@@ -233,9 +233,9 @@ struct LegalRoutes: Sendable {
     }
 
     func payment(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
-        let payment = try await CaseBody.decode(Payment.self, request)
-        let received = try CaseBody.date(payment.receivedOn, field: "receivedOn")
-        return try await CaseTransaction.run(postgres, logger: logger) { connection in
+        let payment = try await APIBody.decode(Payment.self, request)
+        let received = try APIBody.date(payment.receivedOn, field: "receivedOn")
+        return try await APITransaction.run(postgres, logger: logger) { connection in
             let (notice, pathwayCase) = try await notice(context, connection)
             guard ["issued", "unpaid"].contains(notice.state) else { throw RequestRefused(.conflict, "penalty notice \(notice.id) is \(notice.state)") }
             guard let receipt = notice.receiptOn.flatMap({ SchoolDate(iso: $0) }), let fullBy = notice.endsOn.flatMap({ SchoolDate(iso: $0) }) else {
@@ -268,10 +268,10 @@ struct LegalRoutes: Sendable {
     }
 
     func withdraw(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
-        let withdrawal = try await CaseBody.decode(Withdrawal.self, request)
+        let withdrawal = try await APIBody.decode(Withdrawal.self, request)
         let grounds = ["should_not_have_been_issued", "wrong_person", "material_error"]
-        try CaseBody.require(grounds.contains(withdrawal.ground), "ground", "expected one of \(grounds.joined(separator: ", "))")
-        return try await CaseTransaction.run(postgres, logger: logger) { connection in
+        try APIBody.require(grounds.contains(withdrawal.ground), "ground", "expected one of \(grounds.joined(separator: ", "))")
+        return try await APITransaction.run(postgres, logger: logger) { connection in
             let (notice, pathwayCase) = try await notice(context, connection)
             guard notice.state != "withdrawn" else { throw RequestRefused(.conflict, "penalty notice \(notice.id) is already withdrawn") }
             let refund = ["paid_discounted", "paid_full"].contains(notice.state)
@@ -306,9 +306,9 @@ struct LegalRoutes: Sendable {
 
     /// An education supervision order considered (EA 1996 s447(1)): no prosecution without one.
     func esoConsideration(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
-        let body = try await CaseBody.decode(EsoConsideration.self, request)
-        try CaseBody.require(["apply", "not_apply"].contains(body.decision), "decision", "expected apply or not_apply")
-        try CaseBody.require(!body.reason.isEmpty, "reason", "must not be empty")
+        let body = try await APIBody.decode(EsoConsideration.self, request)
+        try APIBody.require(["apply", "not_apply"].contains(body.decision), "decision", "expected apply or not_apply")
+        try APIBody.require(!body.reason.isEmpty, "reason", "must not be empty")
         return try await work.change(request, context, status: .created) { pathwayCase, actor, connection in
             var unmet = CaseGuards(pathwayCase: pathwayCase, settings: settings, connection: connection, logger: logger).notLookedAfter()
             if body.decision == "apply" && pathwayCase.isLookedAfter { unmet.append(UnmetGuard("eso_child_in_care", "an ESO cannot be made for a child in care")) }
@@ -332,8 +332,8 @@ struct LegalRoutes: Sendable {
     /// A prosecution prepared, behind its gates: the CLA bar, the panel's approval, a recorded ESO consideration,
     /// and no late payment recorded on the parent's notice for the period.
     func prosecution(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
-        let body = try await CaseBody.decode(Prosecution.self, request)
-        try CaseBody.require(["444(1)", "444(1A)"].contains(body.section), "section", "expected 444(1) or 444(1A)")
+        let body = try await APIBody.decode(Prosecution.self, request)
+        try APIBody.require(["444(1)", "444(1A)"].contains(body.section), "section", "expected 444(1) or 444(1A)")
         return try await work.change(request, context, status: .created) { original, actor, connection in
             var pathwayCase = original
             let guards = CaseGuards(pathwayCase: pathwayCase, settings: settings, connection: connection, logger: logger)

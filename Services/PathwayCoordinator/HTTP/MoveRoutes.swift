@@ -29,8 +29,8 @@ struct MoveRoutes: Sendable {
 
     /// Up one stage (2 → 3, 3 → 4) behind the checklist and improvement guards; down with a reason.
     func move(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
-        let move = try await CaseBody.decode(StageMove.self, request)
-        try CaseBody.require((1...4).contains(move.to), "to", "expected a stage from 1 to 4 (stage 5 follows the panel's approval)")
+        let move = try await APIBody.decode(StageMove.self, request)
+        try APIBody.require((1...4).contains(move.to), "to", "expected a stage from 1 to 4 (stage 5 follows the panel's approval)")
         return try await work.change(request, context) { original, actor, connection in
             var pathwayCase = original
             let guards = CaseGuards(pathwayCase: pathwayCase, settings: settings, connection: connection, logger: logger)
@@ -50,8 +50,8 @@ struct MoveRoutes: Sendable {
                     pathwayCase.stage3EnteredOn = SchoolDate.today.iso
                 }
             } else {
-                try CaseBody.require(move.to < pathwayCase.stage, "to", "the case is already at stage \(pathwayCase.stage)")
-                try CaseBody.require(!(move.reason ?? "").isEmpty, "reason", "is required to step a case down")
+                try APIBody.require(move.to < pathwayCase.stage, "to", "the case is already at stage \(pathwayCase.stage)")
+                try APIBody.require(!(move.reason ?? "").isEmpty, "reason", "is required to step a case down")
             }
             let from = pathwayCase.stage
             pathwayCase.stage = move.to
@@ -74,9 +74,9 @@ struct MoveRoutes: Sendable {
 
     /// A manager's oversight, recorded whoever they are; whether it is independent is the referral's guard.
     func oversee(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
-        let oversight = try await CaseBody.decode(Oversight.self, request)
-        try CaseBody.require(["approve", "refer_back"].contains(oversight.decision), "decision", "expected approve or refer_back")
-        try CaseBody.require(!oversight.rationale.isEmpty, "rationale", "must not be empty: oversight is evidenced in the plan")
+        let oversight = try await APIBody.decode(Oversight.self, request)
+        try APIBody.require(["approve", "refer_back"].contains(oversight.decision), "decision", "expected approve or refer_back")
+        try APIBody.require(!oversight.rationale.isEmpty, "rationale", "must not be empty: oversight is evidenced in the plan")
         return try await work.change(request, context, status: .created) { pathwayCase, actor, connection in
             try await connection.query("""
                 INSERT INTO oversight (case_id, approver, decision, rationale) VALUES (\(pathwayCase.caseId), \(actor.subject), \(oversight.decision), \(oversight.rationale))
@@ -91,11 +91,11 @@ struct MoveRoutes: Sendable {
 
     /// Stage 4 → the AttendancePathway meeting (shared/PATHWAY.md §2.2 "4 → referral"), every guard checked.
     func refer(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
-        let referral = try await CaseBody.decode(Referral.self, request)
+        let referral = try await APIBody.decode(Referral.self, request)
         let answers = referral.answers
         for (field, text) in [("answers.fitsFamilyCircumstances", answers.fitsFamilyCircumstances), ("answers.bestInterestsOfChild", answers.bestInterestsOfChild),
                               ("answers.willImproveAttendance", answers.willImproveAttendance)] {
-            try CaseBody.require(!text.trimmingCharacters(in: .whitespaces).isEmpty, field, "must be answered in writing")
+            try APIBody.require(!text.trimmingCharacters(in: .whitespaces).isEmpty, field, "must be answered in writing")
         }
         return try await work.change(request, context, status: .created) { original, actor, connection in
             var pathwayCase = original

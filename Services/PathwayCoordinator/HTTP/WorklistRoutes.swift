@@ -68,10 +68,10 @@ struct WorklistRoutes: Sendable {
     }
 
     func termDates(_ request: Request, _ context: ServiceRequestContext, scope: String) async throws -> Response {
-        let dates = try await CaseBody.decode(TermDates.self, request)
-        try CaseBody.require(!dates.terms.isEmpty, "terms", "at least one term")
+        let dates = try await APIBody.decode(TermDates.self, request)
+        try APIBody.require(!dates.terms.isEmpty, "terms", "at least one term")
         for (index, term) in dates.terms.enumerated() {
-            try CaseBody.require(term.start <= term.end, "terms[\(index)]", "start must be on or before end")
+            try APIBody.require(term.start <= term.end, "terms[\(index)]", "start must be on or before end")
         }
         let subject = try context.caller().subject
         try await postgres.withConnection { connection in

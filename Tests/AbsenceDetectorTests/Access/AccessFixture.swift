@@ -113,6 +113,17 @@ struct AccessFixture {
         return false
     }
 
+    /// Polls a service's GET until `check` holds (30 seconds at most); the last answer.
+    @discardableResult
+    static func until(_ client: any TestClientProtocol, _ path: String, token: String, _ check: (Answer) -> Bool) async throws -> Answer {
+        var answer = try await call(client, .get, path, token: token)
+        for _ in 0..<150 where !check(answer) {
+            try await Task.sleep(for: .milliseconds(200))
+            answer = try await call(client, .get, path, token: token)
+        }
+        return answer
+    }
+
     /// A valid UPN: check letter, LA 801, the serial's digits.
     static func upn(_ serial: Int) -> String {
         let body = "801" + String(format: "%09d", serial)
