@@ -118,7 +118,11 @@ struct PanelRoutes: Sendable {
                 """, logger: logger)
             var caseID: String?
             for try await value in rows.decode(String.self) { caseID = value }
-            guard let caseID else { throw RequestRefused(.conflict, "no request \(referral) waiting for a decision") }
+            guard let caseID else {
+                var known = false
+                for try await _ in try await connection.query("SELECT 1 FROM requests WHERE referral_id = \(referral)", logger: logger).decode(Int.self) { known = true }
+                throw known ? RequestRefused(.conflict, "request \(referral) has been decided already") : RequestRefused(.notFound, "no request \(referral)")
+            }
             context.access.caseID(caseID)
             if !accept {
                 try await Outbox.enqueue([try Bookings.message(MeetingRequestReturned(caseId: caseID, referralId: referral, reasons: reasons), type: MeetingRequestReturned.type,

@@ -29,6 +29,14 @@ struct RoleTableTests {
         }
     }
 
+    /// What each placeholder of the table's paths becomes: a pupil and a school of the test, records that do not exist.
+    static func placeholders(pupil: String, school: String) -> [String: String] {
+        ["{upn}": pupil, "{urn}": school, "{school}": school, "{date}": "2026-09-07", "{session}": "AM", "{id}": "AP-2000-0001", "{stage}": "2",
+         "{item}": "barriers_identified", "{offer}": "1", "{target}": "1", "{contract}": "AC-AP-2000-0001-1-C-1", "{referral}": "R-AP-2000-0001-1",
+         "{booking}": "00000000-0000-0000-0000-000000000000", "{label}": "nothing", "{notice}": "PN-AP-2000-0001-1", "{contact}": "C-1",
+         "{sha256}": String(repeating: "0", count: 64)]
+    }
+
     @Test func everyRoleGetsWhatTheTableSays() async throws {
         let rows = try Self.table()
         #expect(rows.count >= 13, "the README's table was not found or is short")
@@ -49,14 +57,13 @@ struct RoleTableTests {
                 case "register-ingest": [services.ingest]
                 case "absence-detector": [services.detector]
                 case "pathway-coordinator": [services.others[0]]
+                case "meeting-scheduler": [services.others[2]]
                 default: [services.ingest, services.detector] + services.others
                 }
-                let path = row.path.replacingOccurrences(of: "{upn}", with: pupil).replacingOccurrences(of: "{urn}", with: school)
-                    .replacingOccurrences(of: "{school}", with: school).replacingOccurrences(of: "{date}", with: "2026-09-07")
-                    .replacingOccurrences(of: "{session}", with: "AM").replacingOccurrences(of: "{id}", with: "AP-2000-0001")
-                    .replacingOccurrences(of: "{stage}", with: "2").replacingOccurrences(of: "{item}", with: "barriers_identified")
-                    .replacingOccurrences(of: "{offer}", with: "1").replacingOccurrences(of: "{target}", with: "1").replacingOccurrences(of: "{contract}", with: "AC-AP-2000-0001-1-C-1").replacingOccurrences(of: "{notice}", with: "PN-AP-2000-0001-1")
-                    .replacingOccurrences(of: "{contact}", with: "C-1").replacingOccurrences(of: "{sha256}", with: String(repeating: "0", count: 64))
+                var path = row.path
+                for (placeholder, value) in Self.placeholders(pupil: pupil, school: school) {
+                    path = path.replacingOccurrences(of: placeholder, with: value)
+                }
                 let method: HTTPRequest.Method = switch row.method {
                 case "GET": .get
                 case "POST": .post
@@ -84,7 +91,7 @@ struct RoleTableTests {
             let audited = try await AccessFixture.count("SELECT count(*) FROM access_audit WHERE subject LIKE 'walk-%' OR subject LIKE 'connector:%'", services.ingestPostgres)
                 + AccessFixture.count("SELECT count(*) FROM access_audit WHERE subject LIKE 'walk-%' OR subject LIKE 'connector:%'", services.detectorPostgres)
             let everyServiceRows = rows.filter { $0.service == "every service" }.count
-            let coordinatorRows = rows.filter { $0.service == "pathway-coordinator" }.count
+            let coordinatorRows = rows.filter { ["pathway-coordinator", "meeting-scheduler"].contains($0.service) }.count
             #expect(audited == walked - (3 * everyServiceRows + coordinatorRows) * tokens.count)
         }
     }
