@@ -53,8 +53,8 @@ public enum TopicCatalogue {
         purpose: "the outcome of an AttendancePathway meeting")
     public static let notificationRequests = TopicDescription(
         name: "notification.requests", partitions: 4, key: "school URN",
-        producers: ["pathway-coordinator"], consumers: ["notification"],
-        purpose: "messages to send to families, schools and LA staff")
+        producers: ["pathway-coordinator", "meeting-scheduler"], consumers: ["notification"],
+        purpose: "messages to send to families, schools and LA staff (meeting invitations with their iCalendar too)")
     public static let notificationDeliveries = TopicDescription(
         name: "notification.deliveries", partitions: 2, key: "case id",
         producers: ["notification"], consumers: ["pathway-coordinator"],

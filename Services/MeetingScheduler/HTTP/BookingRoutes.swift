@@ -105,10 +105,17 @@ struct BookingRoutes: Sendable {
         if body.outcome == .furtherRecommendations {
             try APIBody.require(!(body.recommendations ?? []).isEmpty, "recommendations", "further recommendations need at least one")
         }
+        for (index, recommendation) in (body.recommendations ?? []).enumerated() {
+            try APIBody.require(["child", "family", "school", "professional"].contains(recommendation.owner), "recommendations[\(index)].owner",
+                                "expected child, family, school or professional")
+            _ = try APIBody.date(recommendation.due, field: "recommendations[\(index)].due")
+        }
+        if let review = body.reviewDate { _ = try APIBody.date(review, field: "reviewDate") }
         let caller = try context.caller()
         return try await APITransaction.run(postgres, logger: logger) { connection in
             let current = try await booking(context, connection)
             guard current.chair == caller.subject else { throw RequestRefused(.forbidden, "only the session's chair records its outcomes") }
+            guard ["confirmed", "heard"].contains(current.status) else { throw RequestRefused(.conflict, "booking \(current.bookingId) is \(current.status)") }
             let event = MeetingOutcomeRecorded(caseId: current.caseId, referralId: current.referralId, bookingId: current.bookingId.uuidString.lowercased(),
                                                outcome: body.outcome, recommendations: body.recommendations ?? [], reviewDate: body.reviewDate,
                                                chair: caller.subject, rationale: body.rationale)

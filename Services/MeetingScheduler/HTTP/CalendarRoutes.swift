@@ -34,6 +34,11 @@ struct CalendarRoutes: Sendable {
         try APIBody.require(!body.label.isEmpty, "label", "name the feed (\"my phone\")")
         let caller = try context.caller()
         if body.seriesId != nil && !caller.roles.contains(.laAdmin) { throw RequestRefused(.forbidden, "seriesId: a panel's feed is made by an la_admin") }
+        if let series = body.seriesId {
+            var known = false
+            for try await _ in try await postgres.query("SELECT 1 FROM panel_series WHERE series_id = \(series)", logger: logger).decode(Int.self) { known = true }
+            try APIBody.require(known, "seriesId", "no panel series \(series)")
+        }
         var bytes = [UInt8](repeating: 0, count: 32)
         for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255) }
         let token = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")

@@ -9,8 +9,8 @@ import Foundation
 /// 3. the time the request was accepted, earliest first;
 /// 4. the case id.
 /// Each goes to the earliest session starting at least the lead time (working days) after its acceptance
-/// that has a free slot; a full session's overflow slots are used before the next session. Bookings already
-/// made are never moved to make room.
+/// that has a free regular slot; the rest overflow to the following sessions, and a session's overflow slots
+/// are used only when no session ahead has a regular one left. Bookings already made are never moved to make room.
 enum Allocator {
     struct Waiting: Sendable, Equatable {
         var referralId: String

@@ -7,7 +7,7 @@ import PostgresNIO
 import Storage
 
 /// A booking as the API and the calendar show it: the case reference, never the pupil.
-struct Booking: Codable, Sendable, Equatable {
+struct Booking: Encodable, Sendable, Equatable {
     var bookingId: UUID
     var referralId: String
     var caseId: String
@@ -22,6 +22,27 @@ struct Booking: Codable, Sendable, Equatable {
     /// Who must attend besides the panel (the lead professional, the caseworker), from the request.
     var attendees: [String]
     var members: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case bookingId, referralId, caseId, sessionId, slot, startsAt, endsAt, sequence, status, chair, attendees, members
+    }
+
+    /// The booking id in lower case, as in the calendar's UID and on the topics.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(bookingId.uuidString.lowercased(), forKey: .bookingId)
+        try container.encode(referralId, forKey: .referralId)
+        try container.encode(caseId, forKey: .caseId)
+        try container.encode(sessionId, forKey: .sessionId)
+        try container.encode(slot, forKey: .slot)
+        try container.encode(startsAt, forKey: .startsAt)
+        try container.encode(endsAt, forKey: .endsAt)
+        try container.encode(sequence, forKey: .sequence)
+        try container.encode(status, forKey: .status)
+        try container.encode(chair, forKey: .chair)
+        try container.encode(attendees, forKey: .attendees)
+        try container.encode(members, forKey: .members)
+    }
 }
 
 /// Bookings, their events on `meetings.booked` and their invitations (through `notification.requests`).
