@@ -18,12 +18,7 @@ extension AbsenceDetector {
             let env = EnvironmentReader(context.environment, secrets: ["POSTGRES_PASSWORD"])
             let settings = try DetectorSettings(environment: env)
             let group = env.string("DETECTOR_CONSUMER_GROUP", default: "absence-detector")
-            var producerConfiguration = KafkaProducerConfiguration(client: context.configuration.kafka)
-            producerConfiguration.deliveryTimeout = context.configuration.kafkaDeliveryTimeout
-            let producer = try KafkaProducer(configuration: producerConfiguration, logger: context.logger)
-            let relay = OutboxRelay(client: context.postgres, producer: producer, logger: context.logger,
-                                    settings: .init(deliveryTimeout: producerConfiguration.deliveryTimeout, retention: context.configuration.outboxRetention),
-                                    health: context.health)
+            let (producer, relay) = try context.outboxPublisher()
             var marksConfiguration = KafkaConsumerConfiguration(client: context.configuration.kafka, groupID: group, topics: [TopicCatalogue.attendanceMarks.name])
             marksConfiguration.maxBatchSize = 10_000  // under load, more sessions per transaction: fewer rewrites of each pupil
             let families = RosterIndex()

@@ -18,12 +18,7 @@ extension MeetingScheduler {
             let env = EnvironmentReader(context.environment, secrets: ["POSTGRES_PASSWORD"])
             let settings = try SchedulerSettings(environment: env)
             let group = env.string("SCHEDULER_CONSUMER_GROUP", default: "meeting-scheduler")
-            var producerConfiguration = KafkaProducerConfiguration(client: context.configuration.kafka)
-            producerConfiguration.deliveryTimeout = context.configuration.kafkaDeliveryTimeout
-            let producer = try KafkaProducer(configuration: producerConfiguration, logger: context.logger)
-            let relay = OutboxRelay(client: context.postgres, producer: producer, logger: context.logger,
-                                    settings: .init(deliveryTimeout: producerConfiguration.deliveryTimeout, retention: context.configuration.outboxRetention),
-                                    health: context.health)
+            let (producer, relay) = try context.outboxPublisher()
             let requests = try BatchConsumer(
                 configuration: KafkaConsumerConfiguration(client: context.configuration.kafka, groupID: group, topics: [TopicCatalogue.meetingRequests.name]),
                 settings: .init(name: group), postgres: context.postgres, handler: RequestsHandler(settings: settings), logger: context.logger,

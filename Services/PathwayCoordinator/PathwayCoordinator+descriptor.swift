@@ -19,12 +19,7 @@ extension PathwayCoordinator {
             let env = EnvironmentReader(context.environment, secrets: ["POSTGRES_PASSWORD"])
             let settings = try PathwaySettings(environment: env)
             let group = env.string("PATHWAY_CONSUMER_GROUP", default: "pathway-coordinator")
-            var producerConfiguration = KafkaProducerConfiguration(client: context.configuration.kafka)
-            producerConfiguration.deliveryTimeout = context.configuration.kafkaDeliveryTimeout
-            let producer = try KafkaProducer(configuration: producerConfiguration, logger: context.logger)
-            let relay = OutboxRelay(client: context.postgres, producer: producer, logger: context.logger,
-                                    settings: .init(deliveryTimeout: producerConfiguration.deliveryTimeout, retention: context.configuration.outboxRetention),
-                                    health: context.health)
+            let (producer, relay) = try context.outboxPublisher()
             func consumer(_ suffix: String, _ topics: [TopicDescription], _ handler: some BatchHandler) throws -> BatchConsumer<some BatchHandler> {
                 try BatchConsumer(
                     configuration: KafkaConsumerConfiguration(client: context.configuration.kafka, groupID: group + suffix, topics: topics.map(\.name)),

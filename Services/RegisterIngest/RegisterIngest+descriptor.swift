@@ -21,12 +21,7 @@ extension RegisterIngest {
             let env = EnvironmentReader(context.environment, secrets: ["POSTGRES_PASSWORD", "INGEST_CONNECTOR_TOKEN"])
             let maximumBody = try env.int("INGEST_MAX_BODY_BYTES", default: 8 << 20, range: 1024...(256 << 20), expected: "a size in bytes from 1024 to 268435456")
             let connectorToken = env.values["INGEST_CONNECTOR_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
-            var producerConfiguration = KafkaProducerConfiguration(client: context.configuration.kafka)
-            producerConfiguration.deliveryTimeout = context.configuration.kafkaDeliveryTimeout
-            let producer = try KafkaProducer(configuration: producerConfiguration, logger: context.logger)
-            let relay = OutboxRelay(client: context.postgres, producer: producer, logger: context.logger,
-                                    settings: .init(deliveryTimeout: producerConfiguration.deliveryTimeout, retention: context.configuration.outboxRetention),
-                                    health: context.health)
+            let (producer, relay) = try context.outboxPublisher()
             let routes = RegisterRoutes(
                 postgres: context.postgres, logger: context.logger, maximumBodyBytes: maximumBody,
                 today: { SchoolDate.today(inTimeZone: "Europe/London") }, outboxWritten: { relay.wake() })

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import Messaging
 import PostgresNIO
 import ServiceLifecycle
 import Storage
@@ -61,5 +62,19 @@ public struct ServiceComponents {
         self.routes = routes
         self.personalData = personalData
         self.environmentConnectorToken = environmentConnectorToken
+    }
+}
+
+extension ServiceContext {
+    /// The service's Kafka producer and the relay that publishes its outbox through it, with the configured
+    /// delivery timeout and retention. Both are services to run (producer first, so it stops last).
+    public func outboxPublisher() throws -> (producer: KafkaProducer, relay: OutboxRelay) {
+        var producerConfiguration = KafkaProducerConfiguration(client: configuration.kafka)
+        producerConfiguration.deliveryTimeout = configuration.kafkaDeliveryTimeout
+        let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
+        let relay = OutboxRelay(client: postgres, producer: producer, logger: logger,
+                                settings: .init(deliveryTimeout: producerConfiguration.deliveryTimeout, retention: configuration.outboxRetention),
+                                health: health)
+        return (producer, relay)
     }
 }

@@ -128,8 +128,15 @@ struct PathwayCaseTests {
             let referred = try await pathway.refer(id)
             #expect(referred.status == 201, "\(referred.text)")
             let referralID = try #require(referred.json["referralId"] as? String)
-            try await pathway.send(MeetingBookingChanged(caseId: id, referralId: referralID, bookingId: "B-1", startsAt: "2026-12-08T09:30:00Z", endsAt: "2026-12-08T10:00:00Z"),
-                                   type: MeetingBookingChanged.booked, topic: TopicCatalogue.meetingsBooked, key: id)
+            // Booked by meeting-scheduler: a panel, the chair's acceptance, an allocation run.
+            let scheduler = pathway.services.others[2]
+            let chair = try await TestIdentity.token([.panelChair], subject: "chair-1")
+            let admin = try await TestIdentity.token([.laAdmin], subject: "admin-1")
+            #expect(try await AccessFixture.call(scheduler, .post, "/v1/panel-series", token: admin, body: SchedulerTests.series).status == 201)
+            try await AccessFixture.until(scheduler, "/v1/requests", token: chair) { $0.text.contains(referralID) }
+            #expect(try await AccessFixture.call(scheduler, .post, "/v1/requests/\(referralID)/accept", token: chair).status == 200)
+            let run = try await AccessFixture.call(scheduler, .post, "/v1/allocation-runs", token: chair)
+            let booking = try #require((run.json["booked"] as? [[String: Any]])?.first?["bookingId"] as? String, "\(run.text)")
             let manager = try await pathway.manager("reader")
             try await pathway.until("/v1/cases/\(id)", as: manager) { (($0.json["referrals"] as? [[String: String]])?.first?["state"]) == "booked" }
 
@@ -140,6 +147,11 @@ struct PathwayCaseTests {
             #expect(tasks.contains("social_worker_escalation") && tasks.contains("virtual_school_escalation"))
             let withdrawn = try await pathway.published(TopicCatalogue.meetingRequests, type: MeetingRequestWithdrawn.type)
             #expect(withdrawn.first?["referralId"] as? String == referralID)
+            // The scheduler cancels the booking: the slot is free again, and the cancellation is announced.
+            let cancelled = try await pathway.published(TopicCatalogue.meetingsBooked, type: MeetingBookingChanged.cancelled)
+            #expect(cancelled.first?["bookingId"] as? String == booking, "\(cancelled)")
+            let sessions = try await AccessFixture.call(scheduler, .get, "/v1/sessions", token: chair)
+            #expect(!sessions.text.contains(booking), "\(sessions.text)")
             let messages = try await pathway.published(TopicCatalogue.notificationRequests, type: NotificationRequested.type, count: 2)
             #expect(Set(messages.compactMap { $0["audience"] as? String }) == ["social_worker", "virtual_school"])
 
@@ -159,7 +171,7 @@ struct PathwayCaseTests {
             let again = try await pathway.call(.post, "/v1/cases/\(id)/referral", as: try await pathway.officer(), PathwayHarness.answers)
             #expect(again.status == 409 && again.text.contains("cla_no_enforcement"), "\(again.text)")
             // A late outcome for the withdrawn referral changes nothing.
-            try await pathway.send(MeetingOutcomeRecorded(caseId: id, referralId: referralID, bookingId: "B-1", outcome: .approveEnforcementReferral, chair: "chair-1", rationale: "late"),
+            try await pathway.send(MeetingOutcomeRecorded(caseId: id, referralId: referralID, bookingId: booking, outcome: .approveEnforcementReferral, chair: "chair-1", rationale: "late"),
                                    type: MeetingOutcomeRecorded.type, topic: TopicCatalogue.meetingOutcomes, key: id)
             try await pathway.until("/v1/cases/\(id)/chronology", as: manager) { $0.text.contains("no longer live") }
             #expect((try await pathway.caseView(id)["case"] as? [String: Any])?["status"] as? String == "social_care_escalation")
