@@ -55,9 +55,21 @@ struct CaseRoutes: Sendable {
             binds.append(school)
             conditions.append("school_urn = $\(binds.count)")
         }
-        if let visible = caller.visibleSchools, !caller.has(anyOf: [.legalOfficer, .panelChair, .socialWorker, .virtualSchool]) {
-            binds.append(visible.sorted())
-            conditions.append("school_urn = ANY($\(binds.count))")
+        // The caller's scope in the query itself, so that a list is never cut short by cases they cannot see:
+        // their schools, their allocated pupils, and for a legal officer the cases at stage 4 and later or on the
+        // no-support route (``CaseAccess/maySee(_:_:)`` says the same, and is applied again below).
+        if let visible = caller.visibleSchools {
+            var scope: [String] = []
+            if !visible.isEmpty {
+                binds.append(visible.sorted())
+                scope.append("school_urn = ANY($\(binds.count))")
+            }
+            if caller.has(anyOf: [.socialWorker, .virtualSchool]), !caller.allocatedPupils.isEmpty {
+                binds.append(caller.allocatedPupils.sorted())
+                scope.append("upn = ANY($\(binds.count))")
+            }
+            if caller.roles.contains(.legalOfficer) { scope.append("(stage >= 4 OR no_support_route)") }
+            conditions.append(scope.isEmpty ? "false" : "(" + scope.joined(separator: " OR ") + ")")
         }
         let found = try await CaseStore.list(where: conditions.joined(separator: " AND "), binds: binds, limit: 500, on: postgres, logger: logger)
             .filter { CaseAccess.maySee($0, caller) }

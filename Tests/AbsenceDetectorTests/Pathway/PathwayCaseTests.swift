@@ -189,9 +189,13 @@ struct PathwayCaseTests {
             #expect(answer.status == 404)
             let own = try await TestIdentity.token([.schoolLead], subject: "lead-here", schools: [pathway.school])
             #expect(try await pathway.call(.get, "/v1/cases/\(id)", as: own).status == 200)
+            // Lists are scoped in the query: the other school's lead sees none, a social worker sees their allocated pupil's.
+            #expect(try await pathway.call(.get, "/v1/cases", as: other).json["total"] as? Int == 0)
+            let worker = try await TestIdentity.token([.socialWorker], subject: "sw-1", pupils: [pathway.upn])
+            #expect(try await pathway.call(.get, "/v1/cases", as: worker).json["total"] as? Int == 1)
             let auditor = try await TestIdentity.token([.auditor], subject: "auditor-1")
             let audit = try await pathway.call(.get, "/v1/audit?subject=lead-elsewhere", as: auditor)
-            let rows = (audit.json["entries"] as? [[String: Any]]) ?? []
+            let rows = ((audit.json["entries"] as? [[String: Any]]) ?? []).filter { ($0["action"] as? String)?.contains("/v1/cases/") == true }
             #expect(rows.count == 1 && rows.first?["status"] as? Int == 404 && (rows.first?["refusal"] as? String)?.contains(id) == true, "\(audit.text)")
         }
     }
