@@ -54,6 +54,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         // Benchmarks and the demo's feed post over HTTP; HummingbirdTesting builds it for the tests anyway.
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.20.0"),
+        // notification: its SMTP client's STARTTLS, and its templates.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.27.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.0.0"),
     ],
     targets: [
         // MARK: Shared libraries
@@ -112,7 +115,16 @@ let package = Package(
         service("RegisterIngest", extra: [.product(name: "NIOCore", package: "swift-nio")]),
         service("AbsenceDetector"),
         service("PathwayCoordinator"),
-        service("NotificationService"),
+        service("NotificationService", extra: [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         service("MeetingScheduler"),
 
         // MARK: Benchmarks (commands that print figures)
@@ -287,6 +299,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -98,9 +98,13 @@ public struct PupilContact: Codable, Sendable, Equatable {
     public var preferredLanguage: String?
     /// `email`, `sms`, `letter` or `in_app`.
     public var preferredChannel: String?
+    /// Version 2 (optional): the postal address, one line each, the postcode last.
+    public var postalAddress: [String]?
 
     public init(contactId: String? = nil, name: String, relationship: String, parentalResponsibility: Bool, email: String?, mobile: String?,
-                preferredLanguage: String?, preferredChannel: String?, livesWithPupil: Bool? = nil, contactRestricted: Bool? = nil) {
+                preferredLanguage: String?, preferredChannel: String?, livesWithPupil: Bool? = nil, contactRestricted: Bool? = nil,
+                postalAddress: [String]? = nil) {
+        self.postalAddress = postalAddress
         self.contactId = contactId
         self.livesWithPupil = livesWithPupil
         self.contactRestricted = contactRestricted

@@ -64,3 +64,35 @@ pg_bin_dir() {
   done
   return 1
 }
+
+# --- Message providers on loopback (deploy/local/start runs both) ------------------------------------
+# An SMTP submission server (aiosmtpd: STARTTLS and AUTH required) that keeps every message as a .eml file,
+# and a stand-in for GOV.UK Notify's API (text messages, letters) that keeps what it was sent. Neither sends
+# anything anywhere: nothing leaves the machine.
+AIOSMTPD_VERSION=1.4.6
+NOTIFY_CLIENT_VERSION=13.0.0
+PYPDF_VERSION=5.4.0
+PROVIDERS_DIR="$STATE_DIR/providers"
+SMTP_CERT="$PROVIDERS_DIR/smtp-cert.pem"
+SMTP_KEY="$PROVIDERS_DIR/smtp-key.pem"
+MAILBOX_DIR="$PROVIDERS_DIR/mail"
+NOTIFY_STATE_DIR="$PROVIDERS_DIR/notify"
+SMTP_PID="$PROVIDERS_DIR/smtp.pid"
+NOTIFY_PID="$PROVIDERS_DIR/notify.pid"
+export SMTP_HOST="${SMTP_HOST:-localhost}"
+export SMTP_PORT="${SMTP_PORT:-18025}"
+export SMTP_USERNAME="${SMTP_USERNAME:-notification}"
+export SMTP_PASSWORD="${SMTP_PASSWORD:-local-relay-password}"
+export SMTP_CA_FILE="${SMTP_CA_FILE:-$SMTP_CERT}"
+NOTIFY_STANDIN_PORT="${NOTIFY_STANDIN_PORT:-18089}"
+export NOTIFY_API_URL="${NOTIFY_API_URL:-http://127.0.0.1:$NOTIFY_STANDIN_PORT}"
+export NOTIFY_API_KEY="${NOTIFY_API_KEY:-local-00000000-0000-4000-8000-000000000001-11111111-2222-4333-8444-555555555555}"
+export NOTIFY_SMS_TEMPLATE_ID="${NOTIFY_SMS_TEMPLATE_ID:-00000000-0000-4000-8000-0000000000aa}"
+
+# A self-signed certificate for the local SMTP server (the client trusts it through SMTP_CA_FILE).
+make_smtp_certificate() {
+  [ -s "$SMTP_CERT" ] && [ -s "$SMTP_KEY" ] && return 0
+  mkdir -p "$PROVIDERS_DIR"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=localhost \
+    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" -keyout "$SMTP_KEY" -out "$SMTP_CERT" >/dev/null 2>&1
+}

@@ -29,6 +29,8 @@ struct RosterDocument: Decodable, Sendable {
         var mobile: String?
         var preferredLanguage: String?
         var preferredChannel: String?
+        /// The postal address, one line each, the postcode last: statutory letters go by post.
+        var postalAddress: [String]?
     }
 
     var pupils: [Pupil]?
@@ -105,6 +107,9 @@ struct RosterValidator: Sendable {
                         errors.append(FieldError(location: where_("mobile"), value: nil, reason: "not a phone number (10 to 15 digits)"))
                     }
                 }
+                if let lines = contact.postalAddress, lines.isEmpty || lines.count > 7 || lines.contains(where: { $0.trimmingSpaces.isEmpty || $0.count > 80 }) {
+                    errors.append(FieldError(location: where_("postalAddress"), value: nil, reason: "an address is 1 to 7 lines of at most 80 characters, the postcode last"))
+                }
                 if let channel = contact.preferredChannel, !Self.channels.contains(channel) {
                     errors.append(FieldError(location: where_("preferredChannel"), value: channel, reason: "a channel is email, sms, letter or in_app"))
                 }
@@ -124,7 +129,7 @@ struct RosterValidator: Sendable {
                                                  parentalResponsibility: contact.parentalResponsibility ?? false,
                                                  email: contact.email, mobile: contact.mobile, preferredLanguage: contact.preferredLanguage,
                                                  preferredChannel: contact.preferredChannel, livesWithPupil: contact.livesWithPupil,
-                                                 contactRestricted: contact.contactRestricted))
+                                                 contactRestricted: contact.contactRestricted, postalAddress: contact.postalAddress))
                 }
             }
             if let upn, let forename, let surname, let birth, let yearGroup, let admission {

@@ -1,0 +1,158 @@
+import Crypto
+import Foundation
+import Logging
+import Metrics
+import PostgresNIO
+import ServiceLifecycle
+
+/// Sends what is due. Each message is claimed under a lease (`sending`), handed to its provider outside any
+/// transaction, and marked `sent` only once the provider has it. A crash in between leaves it `sending`: when the
+/// lease runs out it is claimed again as interrupted, and Notify is asked for it by reference before anything
+/// is sent twice (SMTP cannot be asked: the email goes again with the same Message-ID and is counted).
+struct Dispatcher: Service {
+    let postgres: PostgresClient
+    let settings: NotificationSettings
+    let templates: TemplateCatalogue
+    let delivery: Delivery
+    let clock: any ServiceClock
+    let logger: Logger
+
+    var window: SendWindow { SendWindow(settings: settings) }
+
+    func run() async throws {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                try await dispatchDue()
+            } catch {
+                logger.error("dispatch round failed; trying again", metadata: ["error": "\(String(reflecting: error))"])
+            }
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: settings.pollInterval) }
+        }
+    }
+
+    /// One round: the schools' digests when their time has come, then every due message.
+    func dispatchDue() async throws {
+        let now = clock.now()
+        let composed = try await postgres.withTransaction(logger: logger) { connection in
+            try await SchoolDigest.compose(window: window, now: now, on: connection, logger: logger)
+        }
+        if composed > 0 { logger.info("school digests composed", metadata: ["schools": "\(composed)"]) }
+        while true {
+            let claimed = try await postgres.withTransaction(logger: logger) { connection in
+                try await MessageStore.claim(now: clock.now(), lease: settings.sendLease, limit: 20, on: connection, logger: logger)
+            }
+            if claimed.isEmpty { return }
+            for message in claimed { try await dispatch(message) }
+        }
+    }
+
+    func dispatch(_ message: StoredMessage) async throws {
+        let now = clock.now()
+        let prepared: (Recipient, RenderedMessage)
+        do {
+            prepared = try await postgres.withConnection { connection in try await prepare(message, now: now, on: connection) }
+        } catch let held as Held {
+            try await postgres.withTransaction(logger: logger) { connection in
+                switch held {
+                case .until(let due, let reason):
+                    try await MessageStore.retry(message.id, after: due.timeIntervalSince(now), now: now, reason: reason, attemptSpent: false, on: connection, logger: logger)
+                case .final(let status, let detail, let digest):
+                    try await MessageStore.setStatus(message.id, to: status, detail: detail, at: now, on: connection, logger: logger)
+                    if let digest { try await SchoolDigest.add(school: message.schoolUrn, upn: message.upn, summary: digest, at: now, on: connection, logger: logger) }
+                }
+            }
+            count(message, held.status)
+            return
+        }
+        let (recipient, rendered) = prepared
+        do {
+            let receipt = try await delivery.send(message, to: recipient, rendered, logger: logger)
+            try await postgres.withTransaction(logger: logger) { connection in
+                try await MessageStore.setStatus(message.id, to: "sent", detail: receipt.foundEarlier ? "found at the provider after an interrupted attempt" : nil,
+                                                 at: clock.now(), providerReference: receipt.providerReference, on: connection, logger: logger)
+            }
+            count(message, "sent")
+            logger.info("message sent", metadata: ["message": "\(message.id)", "template": "\(message.templateKey)", "channel": "\(message.channel.rawValue)",
+                                                   "to": "\(recipient.address.masked)"])
+        } catch {
+            try await failed(message, error: error, now: clock.now())
+        }
+    }
+
+    /// Why a claimed message does not go now: later (quiet hours), or never (a final status).
+    enum Held: Error {
+        case until(Date, reason: String)
+        case final(status: String, detail: String, digest: String?)
+
+        var status: String {
+            switch self {
+            case .until: "held"
+            case .final(let status, _, _): status
+            }
+        }
+    }
+
+    /// The checks at send time, the recipient's address, and the rendered text (recorded for the audit).
+    private func prepare(_ message: StoredMessage, now: Date, on connection: PostgresConnection) async throws -> (Recipient, RenderedMessage) {
+        if let stale = message.staleAt, now >= stale {
+            throw Held.final(status: "cancelled_stale", detail: "not sent by \(SendWindow.clock(settings.firstDayLastAt)): in the school's digest",
+                             digest: "\(message.upn): unexplained absence \(message.fields["session"] ?? message.sessionDate ?? ""); the family was not messaged (too late in the day)")
+        }
+        let family = message.kind == .firstDay || message.kind == .support
+        if family, let later = window.outOfQuietHours(now) {
+            throw Held.until(later, reason: "quiet hours")
+        }
+        let recipient: Recipient
+        do {
+            recipient = try await Recipient.resolve(message, settings: settings, on: connection, logger: logger)
+        } catch let unreachable as Recipient.Unreachable {
+            throw Held.final(status: unreachable.status, detail: unreachable.detail,
+                             digest: family && unreachable.status == "failed" ? "\(message.upn): \(message.templateKey) could not be sent (\(unreachable.detail)): please update the contact" : nil)
+        }
+        let values = try await Recipient.values(message, recipient: recipient, on: connection, logger: logger)
+        let rendered = try templates.render(message.templateKey, language: recipient.language, values: values, statutory: message.statutory)
+        let body = message.channel == .sms ? rendered.sms : rendered.text
+        let digest = SHA256.hash(data: Data(body.utf8)).map { String(format: "%02x", $0) }.joined()
+        try await MessageStore.rendered(message.id, version: rendered.version, language: rendered.language, maskedAddress: recipient.address.masked,
+                                        bodySHA256: digest, legalBody: message.statutory ? rendered.englishParagraphs.joined(separator: "\n\n") : nil,
+                                        on: connection, logger: logger)
+        return (recipient, rendered)
+    }
+
+    /// A temporary failure goes back to the queue with back-off for `NOTIFY_RETRY_HOURS`; a permanent one (or one that
+    /// has gone on too long) fails, and a statutory or first-day message then tries the next channel.
+    private func failed(_ message: StoredMessage, error: any Error, now: Date) async throws {
+        let permanent = (error as? NotifyError)?.isPermanent ?? (error as? SMTPError)?.isPermanent ?? false
+        let reason = "\(error)"
+        if error is Delivery.NotConfigured {
+            logger.error("a message cannot be sent: its channel has no provider", metadata: ["channel": "\(message.channel.rawValue)", "error": "\(reason)"])
+        }
+        try await postgres.withTransaction(logger: logger) { connection in
+            if !permanent && now.timeIntervalSince(message.createdAt) < settings.retryWindow {
+                let backOff = min(3600, 30 * pow(2, Double(max(0, message.attempts - 1))))
+                try await MessageStore.retry(message.id, after: backOff, now: now, reason: reason, attemptSpent: true, on: connection, logger: logger)
+                return
+            }
+            try await MessageStore.setStatus(message.id, to: "failed", detail: reason, at: now, on: connection, logger: logger)
+            let fallsBack = message.statutory || message.kind == .firstDay || message.audience == "social_worker"
+            if fallsBack, let next = message.channel.fallback, message.contactKey != nil {
+                var planned = PlannedMessage(sourceEvent: message.sourceEvent, requestId: message.requestId, caseId: message.caseId, schoolUrn: message.schoolUrn,
+                                             upn: message.upn, kind: message.kind, templateKey: message.templateKey, audience: message.audience,
+                                             contactKey: message.contactKey, channel: next, statutory: message.statutory, fields: message.fields,
+                                             sessionDate: message.sessionDate, status: "queued", detail: nil, dueAt: now, staleAt: message.staleAt)
+                planned.detail = "after \(message.channel.rawValue) failed"
+                try await MessageStore.insert(planned, now: now, on: connection, logger: logger)
+            } else if message.kind == .firstDay || message.kind == .support {
+                try await SchoolDigest.add(school: message.schoolUrn, upn: message.upn,
+                                           summary: "\(message.upn): \(message.templateKey) by \(message.channel.rawValue) failed (\(reason)): please check the contact",
+                                           at: now, on: connection, logger: logger)
+            }
+        }
+        count(message, permanent ? "failed" : "retry")
+        logger.warning("message not sent", metadata: ["message": "\(message.id)", "channel": "\(message.channel.rawValue)", "permanent": "\(permanent)", "error": "\(reason)"])
+    }
+
+    private func count(_ message: StoredMessage, _ outcome: String) {
+        Counter(label: "notification_messages_total", dimensions: [("channel", message.channel.rawValue), ("kind", message.kind.rawValue), ("outcome", outcome)]).increment()
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Hummingbird
+import Logging
+import PostgresNIO
+import ServiceRuntime
+
+/// `PUT /v1/schools/{urn}` (la_manager, la_admin): the school's name and telephone number, which messages to families
+/// quote, and its attendance lead's mailbox, where the morning digest goes. `GET /v1/schools/{urn}` reads them back.
+/// `GET /v1/messages?upn=` (LA staff and the pupil's school lead): what was sent about a pupil, to whom (masked), on which
+/// channel, and each status it passed through; never an address or a body. Every read is in the access audit.
+struct MessageRoutes: Sendable {
+    let postgres: PostgresClient
+    let logger: Logger
+
+    static let readers: Set<Role> = [.laOfficer, .laManager, .laAdmin, .schoolLead, .auditor]
+
+    func add(to api: RouterGroup<ServiceRequestContext>) {
+        api.group().add(middleware: RequireRoles([.laManager, .laAdmin])).put("/v1/schools/:urn") { request, context in try await putSchool(request, context) }
+        let readers = api.group().add(middleware: RequireRoles(Self.readers))
+        readers.get("/v1/schools/:urn") { _, context in try await getSchool(context) }
+        readers.get("/v1/messages") { request, context in try await messages(request, context) }
+    }
+
+    struct SchoolDetails: Codable {
+        var name: String
+        var phone: String
+        var leadEmail: String
+    }
+
+    func putSchool(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
+        let urn = context.parameters.get("urn") ?? ""
+        try APIBody.require(urn.count == 6 && urn.allSatisfy(\.isNumber), "urn", "expected a six-digit URN")
+        let body = try await APIBody.decode(SchoolDetails.self, request)
+        try APIBody.require(!body.name.trimmingCharacters(in: .whitespaces).isEmpty && body.name.count <= 120, "name", "expected the school's name, 1 to 120 characters")
+        let digits = body.phone.filter(\.isNumber)
+        try APIBody.require(digits.count >= 10 && digits.count <= 13 && body.phone.allSatisfy { $0.isNumber || " +()-".contains($0) }, "phone",
+                            "expected a telephone number such as 01632 960123")
+        let email = body.leadEmail.split(separator: "@")
+        try APIBody.require(email.count == 2 && email[1].contains(".") && !body.leadEmail.contains(where: \.isWhitespace), "leadEmail", "expected an email address")
+        context.access.school(urn)
+        try await postgres.query("""
+            INSERT INTO schools (urn, name, phone, lead_email) VALUES (\(urn), \(body.name), \(body.phone), \(body.leadEmail))
+            ON CONFLICT (urn) DO UPDATE SET name = EXCLUDED.name, phone = EXCLUDED.phone, lead_email = EXCLUDED.lead_email, updated_at = now()
+            """, logger: logger)
+        return try JSONResponse.make(.ok, body)
+    }
+
+    func getSchool(_ context: ServiceRequestContext) async throws -> Response {
+        let urn = context.parameters.get("urn") ?? ""
+        guard try context.caller().maySee(school: urn) else {
+            context.access.refused("school \(urn) is outside the caller's scope")
+            throw RequestRefused(.notFound, "no school \(urn)")
+        }
+        context.access.school(urn)
+        guard let school = try await postgres.withConnection({ try await ContactBook.school(urn, on: $0, logger: logger) }) else {
+            throw RequestRefused(.notFound, "no school \(urn): PUT /v1/schools/\(urn) records it")
+        }
+        return try JSONResponse.make(.ok, SchoolDetails(name: school.name, phone: school.phone, leadEmail: school.leadEmail))
+    }
+
+    struct MessageRecord: Encodable {
+        struct Step: Encodable {
+            var status: String
+            var at: Date
+            var detail: String?
+        }
+        var id: Int64
+        var templateKey: String
+        var kind: String
+        var audience: String
+        var contactId: String?
+        var channel: String
+        var status: String
+        var statutory: Bool
+        var language: String?
+        var to: String?
+        var caseId: String?
+        var createdAt: Date
+        var steps: [Step]
+    }
+
+    func messages(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
+        guard let upn = request.uri.queryParameters.get("upn"), !upn.isEmpty else { throw RequestRefused(.unprocessableContent, "upn: is required") }
+        let caller = try context.caller()
+        let records: [MessageRecord] = try await postgres.withConnection { connection in
+            let school = try await schoolOf(upn, on: connection)
+            guard let school, caller.maySee(pupil: upn, atSchool: school) else {
+                context.access.refused("pupil \(upn) is outside the caller's scope")
+                throw RequestRefused(.notFound, "no messages for pupil \(upn)")
+            }
+            context.access.school(school)
+            context.access.pupil(upn)
+            let rows = try await connection.query("""
+                SELECT m.id, m.template_key, m.kind, m.audience, m.contact_key, m.channel, m.status, m.statutory, m.language, m.address_masked, m.case_id,
+                       m.created_at, coalesce(jsonb_agg(jsonb_build_object('status', s.status, 'at', to_char(s.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), 'detail', s.detail) ORDER BY s.at) FILTER (WHERE s.status IS NOT NULL), '[]')::text
+                FROM messages m LEFT JOIN message_statuses s ON s.message_id = m.id
+                WHERE m.upn = \(upn) GROUP BY m.id ORDER BY m.created_at DESC, m.id DESC LIMIT 500
+                """, logger: logger)
+            var found: [MessageRecord] = []
+            for try await row in rows.decode((Int64, String, String, String, String?, String, String, Bool, String?, String?, String?, Date, String).self) {
+                let steps = (try? JSONSerialization.jsonObject(with: Data(row.12.utf8)) as? [[String: Any]]) ?? []
+                found.append(MessageRecord(id: row.0, templateKey: row.1, kind: row.2, audience: row.3, contactId: row.4, channel: row.5, status: row.6,
+                                           statutory: row.7, language: row.8, to: row.9, caseId: row.10, createdAt: row.11, steps: steps.map {
+                    MessageRecord.Step(status: $0["status"] as? String ?? "", at: ($0["at"] as? String).flatMap { try? Date($0, strategy: .iso8601) } ?? row.11,
+                                       detail: $0["detail"] as? String)
+                }))
+            }
+            return found
+        }
+        return try JSONResponse.make(.ok, ["messages": records])
+    }
+
+    private func schoolOf(_ upn: String, on connection: PostgresConnection) async throws -> String? {
+        let rows = try await connection.query("""
+            SELECT school_urn FROM pupils WHERE upn = \(upn)
+            UNION ALL (SELECT school_urn FROM messages WHERE upn = \(upn) ORDER BY created_at DESC LIMIT 1)
+            """, logger: logger)
+        for try await school in rows.decode(String.self) { return school }
+        return nil
+    }
+}

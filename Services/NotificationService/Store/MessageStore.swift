@@ -1,0 +1,139 @@
+import Events
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+import Storage
+
+/// A stored message, as the dispatcher reads it.
+struct StoredMessage: Sendable {
+    var id: Int64
+    var idempotencyKey: String
+    var sourceEvent: UUID
+    var sessionDate: String?
+    var caseId: String?
+    var requestId: String?
+    var schoolUrn: String
+    var upn: String
+    var kind: MessageKind
+    var templateKey: String
+    var audience: String
+    var contactKey: String?
+    var channel: Channel
+    var statutory: Bool
+    var fields: [String: String]
+    var staleAt: Date?
+    var attempts: Int
+    var createdAt: Date
+    /// It was `sending` when claimed: an earlier attempt was interrupted (a crash, a lost answer).
+    var interrupted: Bool
+}
+
+/// The messages table and its status path. Every change of status is a row in `message_statuses` and, for a
+/// message about a case, a `notification.delivery` on the outbox, in the same transaction.
+enum MessageStore {
+    /// Stores a planned message; a redelivered event (the same key) inserts nothing. True when it was new.
+    @discardableResult
+    static func insert(_ message: PlannedMessage, now: Date, on connection: PostgresConnection, logger: Logger) async throws -> Bool {
+        let fields = String(decoding: try JSONEncoder().encode(message.fields), as: UTF8.self)
+        let rows = try await connection.query("""
+            INSERT INTO messages (idempotency_key, source_event, request_id, case_id, school_urn, upn, kind, template_key, audience, contact_key, channel,
+                                  statutory, fields, session_date, status, due_at, stale_at)
+            VALUES (\(message.idempotencyKey), \(message.sourceEvent), \(message.requestId), \(message.caseId), \(message.schoolUrn), \(message.upn),
+                    \(message.kind.rawValue), \(message.templateKey), \(message.audience), \(message.contactKey), \(message.channel.rawValue), \(message.statutory),
+                    \(fields)::jsonb, \(message.sessionDate)::date, \(message.status), \(message.dueAt), \(message.staleAt))
+            ON CONFLICT (idempotency_key) DO NOTHING
+            RETURNING id
+            """, logger: logger)
+        var inserted: Int64?
+        for try await id in rows.decode(Int64.self) { inserted = id }
+        guard let id = inserted else { return false }
+        try await record(id, status: "queued", at: now, detail: "due \(message.dueAt.formatted(.iso8601))", on: connection, logger: logger)
+        if message.status != "queued" {
+            try await setStatus(id, to: message.status, detail: message.detail, at: now, on: connection, logger: logger)
+        }
+        return true
+    }
+
+    static func record(_ id: Int64, status: String, at: Date, detail: String?, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("INSERT INTO message_statuses (message_id, status, at, detail) VALUES (\(id), \(status), \(at), \(detail))", logger: logger)
+    }
+
+    /// Moves a message to a status, records it, and tells pathway-coordinator when the message is about a case.
+    static func setStatus(_ id: Int64, to status: String, detail: String?, at: Date, providerReference: String? = nil,
+                          on connection: PostgresConnection, logger: Logger) async throws {
+        let rows = try await connection.query("""
+            UPDATE messages SET status = \(status), updated_at = now(), lease_until = NULL,
+                provider_reference = coalesce(\(providerReference), provider_reference)
+            WHERE id = \(id)
+            RETURNING case_id, coalesce(request_id, idempotency_key), template_key, channel, contact_key, school_urn
+            """, logger: logger)
+        try await record(id, status: status, at: at, detail: detail, on: connection, logger: logger)
+        for try await (caseID, requestID, template, channel, contact, _) in rows.decode((String?, String, String, String, String?, String).self) {
+            guard let caseID else { continue }
+            let delivery = NotificationDelivery(requestId: requestID, caseId: caseID, templateKey: template, status: status, channel: channel,
+                                                contactId: contact, at: at.formatted(.iso8601), providerReference: providerReference)
+            let envelope = EventEnvelope(type: NotificationDelivery.type, schemaVersion: NotificationDelivery.version, source: "notification", key: caseID, data: delivery)
+            try await Outbox.enqueue([OutboxMessage(eventID: envelope.id, topic: TopicCatalogue.notificationDeliveries.name, key: caseID,
+                                                    payload: ByteBuffer(bytes: try EventCodec.encode(envelope)))], on: connection, logger: logger)
+        }
+    }
+
+    /// Cancels what has not gone yet; returns how many.
+    static func cancel(where condition: PostgresQuery, status: String, detail: String, at: Date, on connection: PostgresConnection, logger: Logger) async throws -> Int {
+        let rows = try await connection.query(condition, logger: logger)
+        var ids: [Int64] = []
+        for try await id in rows.decode(Int64.self) { ids.append(id) }
+        for id in ids { try await setStatus(id, to: status, detail: detail, at: at, on: connection, logger: logger) }
+        return ids.count
+    }
+
+    /// Claims due messages, and messages whose send was interrupted (a lease that ran out), for this dispatcher.
+    static func claim(now: Date, lease: TimeInterval, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [StoredMessage] {
+        let until = now.addingTimeInterval(lease)
+        let rows = try await connection.query("""
+            WITH due AS (
+                SELECT id, status AS was FROM messages
+                WHERE (status = 'queued' AND due_at <= \(now)) OR (status = 'sending' AND lease_until < \(now))
+                ORDER BY due_at LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+            UPDATE messages m SET status = 'sending', lease_until = \(until), attempts = m.attempts + 1, updated_at = now()
+            FROM due WHERE m.id = due.id
+            RETURNING m.id, m.idempotency_key, m.case_id, m.request_id, m.school_urn, m.upn, m.kind, m.template_key, m.audience, m.contact_key,
+                      m.channel, m.statutory, m.fields::text, m.stale_at, m.attempts, m.created_at, due.was,
+                      m.source_event, m.session_date::text
+            """, logger: logger)
+        var claimed: [StoredMessage] = []
+        for try await row in rows.decode((Int64, String, String?, String?, String, String, String, String, String, String?, String, Bool, String, Date?, Int, Date, String, UUID, String?).self) {
+            let fields = (try? JSONDecoder().decode([String: String].self, from: Data(row.12.utf8))) ?? [:]
+            claimed.append(StoredMessage(id: row.0, idempotencyKey: row.1, sourceEvent: row.17, sessionDate: row.18, caseId: row.2, requestId: row.3, schoolUrn: row.4, upn: row.5,
+                                         kind: MessageKind(rawValue: row.6) ?? .professional, templateKey: row.7, audience: row.8, contactKey: row.9,
+                                         channel: Channel(rawValue: row.10) ?? .email, statutory: row.11, fields: fields, staleAt: row.13, attempts: row.14,
+                                         createdAt: row.15, interrupted: row.16 == "sending"))
+        }
+        for message in claimed {
+            try await record(message.id, status: "sending", at: now, detail: message.interrupted ? "an earlier attempt was interrupted" : nil, on: connection, logger: logger)
+        }
+        return claimed
+    }
+
+    /// What was rendered and to where (masked), for the audit; legal letters keep their body.
+    static func rendered(_ id: Int64, version: Int, language: String, maskedAddress: String, bodySHA256: String, legalBody: String?,
+                         on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            UPDATE messages SET template_version = \(version), language = \(language), address_masked = \(maskedAddress), body_sha256 = \(bodySHA256),
+                legal_body = coalesce(\(legalBody), legal_body)
+            WHERE id = \(id)
+            """, logger: logger)
+    }
+
+    /// Back to the queue, due again after `delay`: after a temporary failure (the attempt counts), or held (quiet hours: it does not).
+    static func retry(_ id: Int64, after delay: TimeInterval, now: Date, reason: String, attemptSpent: Bool,
+                      on connection: PostgresConnection, logger: Logger) async throws {
+        let refund = attemptSpent ? 0 : 1
+        try await connection.query("""
+            UPDATE messages SET status = 'queued', due_at = \(now.addingTimeInterval(delay)), lease_until = NULL, attempts = attempts - \(refund), updated_at = now()
+            WHERE id = \(id)
+            """, logger: logger)
+        try await record(id, status: attemptSpent ? "retry" : "held", at: now, detail: reason, on: connection, logger: logger)
+    }
+}
