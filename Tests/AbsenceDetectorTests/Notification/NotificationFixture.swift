@@ -3,6 +3,8 @@ import Events
 import Foundation
 import Logging
 import Messaging
+import NIOCore
+import NIOHTTP1
 import PostgresNIO
 import ServiceRuntime
 import TestSupport

@@ -1,0 +1,129 @@
+import AsyncHTTPClient
+import Events
+import Foundation
+import ServiceRuntime
+import TestSupport
+import Testing
+
+/// Who gets what: statutory letters to each parent (a restricted one gets nothing), children looked after (carers, the
+/// social worker and the virtual school; never the birth parents), translations (right to left, with an English line),
+/// and an email cut off by a crash (sent again with the same Message-ID, and counted).
+@Suite(.serialized) struct FamilyAndLetterTests {
+    static func parent(_ id: String, _ name: String, _ relationship: String, email: String? = nil, mobile: String? = nil, language: String? = nil,
+                       restricted: Bool = false, address: [String]? = nil) -> PupilContact {
+        PupilContact(contactId: id, name: name, relationship: relationship, parentalResponsibility: relationship != "social_worker", email: email, mobile: mobile,
+                     preferredLanguage: language, preferredChannel: nil, contactRestricted: restricted, postalAddress: address)
+    }
+
+    @Test func aNoticeToImproveGoesByFirstClassPostToEachParentAndNotToARestrictedOne() async throws {
+        try await NotificationFixture.with { f in
+            try f.setClock("2026-12-01T11:00:00Z")
+            try await f.startService()
+            try await f.recordSchool()
+            let upn = AccessFixture.upn(Int.random(in: 1...999_999))
+            try await f.pupil(upn, forename: "Noor", contacts: [
+                Self.parent("C-MUM", "Aisha Khan", "mother", email: "aisha.khan@family.example", language: "ur", address: ["12 Mill Lane", "Hilltown", "HT1 2AB"]),
+                Self.parent("C-DAD", "Imran Khan", "father", address: ["4 Station Road", "Hilltown", "HT3 4CD"]),
+                Self.parent("C-OTHER", "Omar Khan", "father", email: "omar@family.example", restricted: true, address: ["1 Court Street", "Hilltown", "HT5 6EF"]),
+            ])
+            #expect(try await AccessFixture.waitFor("SELECT count(*) FROM contacts", atLeast: 3, f.postgres))
+            let request = NotificationRequested(requestId: "nti-1", caseId: "AP-2026-0001", schoolUrn: f.school, upn: upn, templateKey: "notice_to_improve",
+                                                audience: .parent, statutory: true,
+                                                fields: ["noticeId": "NTI-2026-0001", "weeks": "4", "periodStart": "2 December 2026", "periodEnd": "13 January 2027"])
+            try await f.send(request, type: NotificationRequested.type, version: NotificationRequested.version, topic: TopicCatalogue.notificationRequests)
+            #expect(try await f.eventually { await f.notifySent().count == 2 && f.mails().count == 1 })
+            try await Task.sleep(for: .seconds(1))
+
+            let letters = await f.notifySent()
+            #expect(letters.count == 2 && letters.allSatisfy { $0["type"] as? String == "letter" && $0["postage"] as? String == "first" }, "\(letters)")
+            let pdfs = try await f.python("pdf_text.py", letters.compactMap { $0["pdf"] as? String })
+            #expect(pdfs.count == 2)
+            let texts = pdfs.compactMap { $0["text"] as? String }
+            #expect(texts.contains { $0.contains("Aisha Khan") && $0.contains("HT1 2AB") && $0.contains("Notice to Improve NTI-2026-0001") })
+            #expect(texts.contains { $0.contains("Imran Khan") && $0.contains("HT3 4CD") })
+            #expect(!texts.contains { $0.contains("Omar") || $0.contains("HT5 6EF") }, "nothing to the restricted contact")
+            #expect(pdfs.allSatisfy { ($0["width"] as? Double) == 595 && ($0["height"] as? Double) == 842 }, "A4")
+
+            // The email copy, in Urdu: the translated cover, right to left, and the English legal text under it.
+            let mail = try #require(try await f.python("mime_check.py", f.mails().map(\.path)).first)
+            #expect(mail["envelopeTo"] as? String == "aisha.khan@family.example")
+            #expect(mail["language"] as? String == "ur")
+            let html = (mail["parts"] as? [[String: Any]])?.last?["text"] as? String ?? ""
+            #expect(html.contains(#"<html lang="ur" dir="rtl">"#))
+            #expect(html.contains(#"<p lang="en" dir="ltr">Notice to Improve NTI-2026-0001 to Aisha Khan"#), "\(html.prefix(600))")
+
+            let statuses = try await f.messages(upn)
+            #expect(statuses.filter { $0.contact == "C-OTHER" }.map(\.status) == ["suppressed_restricted"], "\(statuses)")
+            #expect(statuses.filter { $0.status == "sent" }.count == 3)
+            // Each status about the case is on its way to pathway-coordinator.
+            #expect(try await AccessFixture.count("SELECT count(*) FROM outbox WHERE topic = 'notification.deliveries'", f.postgres) >= 4)
+        }
+    }
+
+    @Test func aChildLookedAfterHasTheCarerToldAndTheSocialWorkerAndVirtualSchoolNeverTheBirthParent() async throws {
+        try await NotificationFixture.with { f in
+            try f.setClock("2026-12-01T10:00:00Z")
+            try await f.startService()
+            try await f.recordSchool()
+            let upn = AccessFixture.upn(Int.random(in: 1...999_999))
+            try await f.pupil(upn, forename: "Jay", lookedAfter: true, contacts: [
+                Self.parent("C-BIRTH", "Kim Lee", "mother", mobile: "07700 900111"),
+                Self.parent("C-CARER", "Pat Jones", "foster_carer", mobile: "07700 900222"),
+                Self.parent("C-SW", "Alex Social", "social_worker", email: "alex.social@council.example"),
+            ])
+            #expect(try await AccessFixture.waitFor("SELECT count(*) FROM contacts", atLeast: 3, f.postgres))
+            try await f.signal(.firstDayAbsence, upn: upn, session: "2026-12-01 AM")
+            #expect(try await f.eventually { await f.notifySent().count == 1 && f.mails().count == 2 })
+            try await Task.sleep(for: .seconds(1))
+            #expect((await f.notifySent()).map { $0["phone_number"] as? String } == ["07700900222"], "the carer, not the birth parent")
+            let mails = try await f.python("mime_check.py", f.mails().map(\.path))
+            #expect(Set(mails.compactMap { $0["envelopeTo"] as? String }) == ["alex.social@council.example", "virtual.school@la.example"])
+            #expect(mails.allSatisfy { ($0["subject"] as? String)?.hasPrefix("Same-day absence: pupil \(upn)") == true })
+            #expect(try await f.messages(upn).filter { $0.contact == "C-BIRTH" }.map(\.status) == ["suppressed_looked_after"])
+        }
+    }
+
+    @Test func anEmailCutOffByACrashIsSentAgainWithTheSameMessageIDAndCounted() async throws {
+        try await NotificationFixture.with { f in
+            try f.setClock("2026-12-01T10:00:00Z")
+            try await f.startService()
+            try await f.recordSchool()
+            let upn = AccessFixture.upn(Int.random(in: 1...999_999))
+            try await f.pupil(upn, forename: "Ana", contacts: [Self.parent("C-1", "Ioana Pop", "mother", email: "ioana@family.example", language: "ro-RO")])
+            #expect(try await AccessFixture.waitFor("SELECT count(*) FROM contacts", f.postgres))
+            // The SMTP server keeps the message, then is slow to say so: the service is killed while it waits.
+            try Data("8".utf8).write(to: f.folder.appendingPathComponent("smtp-delay"))
+            try await f.signal(.firstDayAbsence, upn: upn, session: "2026-12-01 AM")
+            #expect(try await f.eventually { f.mails().count == 1 })
+            await f.killService()
+            try FileManager.default.removeItem(at: f.folder.appendingPathComponent("smtp-delay"))
+            try f.setClock("2026-12-01T10:01:00Z") // the send's lease (3 seconds here) has run out
+            try await f.startService()
+            #expect(try await f.eventually { try await f.messages(upn).first?.status == "sent" }, "\(f.serviceOutput)")
+            let mails = try await f.python("mime_check.py", f.mails().map(\.path))
+            #expect(mails.count == 2, "SMTP cannot be asked: the email goes again")
+            #expect(Set(mails.compactMap { $0["messageId"] as? String }).count == 1, "with the same Message-ID, so a mail client can tell")
+            #expect(mails.first?["language"] as? String == "ro")
+            let text = ((mails.first?["parts"] as? [[String: Any]])?.first?["text"] as? String) ?? ""
+            #expect(text.contains("English: Ana was not in school today"), "\(text)")
+            let body = await ServiceBinary.status(of: .init(url: "http://127.0.0.1:\(f.httpPort)/metrics")).map { String(decoding: $0.1, as: UTF8.self) } ?? ""
+            #expect(body.contains(#"notification_possible_duplicates_total{channel="email"} 1"#), "\(body.split(separator: "\n").filter { $0.contains("notification") })")
+        }
+    }
+
+    @Test func notifysOwnPythonClientTalksToTheStandIn() async throws {
+        try await NotificationFixture.with { f in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: f.python)
+            process.arguments = [TestEnvironment.projectRoot.appendingPathComponent("Tests/Tools/notify/check_standin.py").path,
+                                 "http://127.0.0.1:\(f.notifyPort)", NotificationFixture.apiKey]
+            let output = f.folder.appendingPathComponent("check.out")
+            FileManager.default.createFile(atPath: output.path, contents: nil)
+            process.standardOutput = try FileHandle(forWritingTo: output)
+            process.standardError = try FileHandle(forWritingTo: output)
+            try process.run()
+            while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(process.terminationStatus == 0, "\((try? String(contentsOf: output, encoding: .utf8)) ?? "")")
+        }
+    }
+}
