@@ -8,6 +8,7 @@ import ServiceRuntime
 /// quote, and its attendance lead's mailbox, where the morning digest goes. `GET /v1/schools/{urn}` reads them back.
 /// `GET /v1/messages?upn=` (LA staff and the pupil's school lead): what was sent about a pupil, to whom (masked), on which
 /// channel, and each status it passed through; never an address or a body. Every read is in the access audit.
+/// `GET /v1/messages/summary` (la_manager, la_admin, auditor): counts by kind, channel and status.
 struct MessageRoutes: Sendable {
     let postgres: PostgresClient
     let logger: Logger
@@ -19,6 +20,24 @@ struct MessageRoutes: Sendable {
         let readers = api.group().add(middleware: RequireRoles(Self.readers))
         readers.get("/v1/schools/:urn") { _, context in try await getSchool(context) }
         readers.get("/v1/messages") { request, context in try await messages(request, context) }
+        api.group().add(middleware: RequireRoles([.laManager, .laAdmin, .auditor])).get("/v1/messages/summary") { _, _ in try await summary() }
+    }
+
+    struct Tally: Encodable {
+        var kind: String
+        var channel: String
+        var status: String
+        var count: Int
+    }
+
+    /// How many messages of each kind went on each channel and where they are now: figures, no pupil.
+    func summary() async throws -> Response {
+        let rows = try await postgres.query("SELECT kind, channel, status, count(*)::int FROM messages GROUP BY 1, 2, 3 ORDER BY 1, 2, 3", logger: logger)
+        var tallies: [Tally] = []
+        for try await (kind, channel, status, count) in rows.decode((String, String, String, Int).self) {
+            tallies.append(Tally(kind: kind, channel: channel, status: status, count: count))
+        }
+        return try JSONResponse.make(.ok, ["messages": tallies])
     }
 
     struct SchoolDetails: Codable {

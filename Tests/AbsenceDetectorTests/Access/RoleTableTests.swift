@@ -57,6 +57,7 @@ struct RoleTableTests {
                 case "register-ingest": [services.ingest]
                 case "absence-detector": [services.detector]
                 case "pathway-coordinator": [services.others[0]]
+                case "notification": [services.others[1]]
                 case "meeting-scheduler": [services.others[2]]
                 default: [services.ingest, services.detector] + services.others
                 }
@@ -91,7 +92,7 @@ struct RoleTableTests {
             let audited = try await AccessFixture.count("SELECT count(*) FROM access_audit WHERE subject LIKE 'walk-%' OR subject LIKE 'connector:%'", services.ingestPostgres)
                 + AccessFixture.count("SELECT count(*) FROM access_audit WHERE subject LIKE 'walk-%' OR subject LIKE 'connector:%'", services.detectorPostgres)
             let everyServiceRows = rows.filter { $0.service == "every service" }.count
-            let coordinatorRows = rows.filter { ["pathway-coordinator", "meeting-scheduler"].contains($0.service) }.count
+            let coordinatorRows = rows.filter { ["pathway-coordinator", "notification", "meeting-scheduler"].contains($0.service) }.count
             #expect(audited == walked - (3 * everyServiceRows + coordinatorRows) * tokens.count)
         }
     }

@@ -23,6 +23,8 @@ struct FeedOptions {
     var detector = "http://127.0.0.1:8082"
     /// pathway-coordinator's API: when given, the end shows the open cases by stage and the worklist.
     var coordinator: String?
+    /// The notification service's API: when given, the schools' details go to it first and the end shows its messages.
+    var notification: String?
     var concurrency = 8
     var waitSeconds = 600
     /// The connector token register-ingest accepts.
@@ -30,7 +32,7 @@ struct FeedOptions {
     /// An LA token for the detector's API: progress shows signals and the end shows the summary.
     var detectorToken: String?
 
-    static let usage = "use --seed N, --schools N, --pupils N, --year, --days N, --summary-only, --pace fast|day, --day-seconds S, --ingest URL, --detector URL, --coordinator URL, --concurrency N, --wait-seconds N"
+    static let usage = "use --seed N, --schools N, --pupils N, --year, --days N, --summary-only, --pace fast|day, --day-seconds S, --ingest URL, --detector URL, --coordinator URL, --notification URL, --concurrency N, --wait-seconds N"
 
     init(_ arguments: ArraySlice<String>, environment: [String: String]) throws(Problem) {
         guard let token = environment["INGEST_CONNECTOR_TOKEN"], !token.isEmpty else {
@@ -57,6 +59,7 @@ struct FeedOptions {
             case "--ingest": ingest = value
             case "--detector": detector = value
             case "--coordinator": coordinator = value
+            case "--notification": notification = value
             case "--pace":
                 guard let pace = Pace(rawValue: value) else { throw Problem(message: "--pace \(value): expected fast or day") }
                 self.pace = pace

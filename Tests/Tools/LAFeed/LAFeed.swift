@@ -54,6 +54,8 @@ struct LAFeed {
             try await summary.waitForDetector(seconds: options.waitSeconds)
             return try await summary.print()
         }
+        let notification = options.notification.flatMap { url in options.detectorToken.map { APIClient(base: url, token: $0, http: http) } }
+        if let notification { try await MessagesSummary(notification: notification).recordSchools(la) }
         for school in la.schools {
             try await ingest.put("/v1/schools/\(school.urn)/pupils", ConnectorDocuments.Roster(school: school, la: la))
         }
@@ -83,6 +85,7 @@ struct LAFeed {
         if let coordinator = options.coordinator {
             try await PathwaySummary(coordinator: APIClient(base: coordinator, token: detector.token, http: http)).print(waitSeconds: options.waitSeconds)
         }
+        if let notification { try await MessagesSummary(notification: notification).print() }
         return agreed
     }
 
