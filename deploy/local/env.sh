@@ -87,6 +87,8 @@ export SMTP_CA_FILE="${SMTP_CA_FILE:-$SMTP_CERT}"
 NOTIFY_STANDIN_PORT="${NOTIFY_STANDIN_PORT:-18089}"
 export NOTIFY_API_URL="${NOTIFY_API_URL:-http://127.0.0.1:$NOTIFY_STANDIN_PORT}"
 export NOTIFY_API_KEY="${NOTIFY_API_KEY:-local-00000000-0000-4000-8000-000000000001-11111111-2222-4333-8444-555555555555}"
+# The virtual school head's mailbox (children looked after): told of their same-day absences at once.
+export NOTIFY_VIRTUAL_SCHOOL_EMAIL="${NOTIFY_VIRTUAL_SCHOOL_EMAIL:-virtual.school@la.example}"
 export NOTIFY_SMS_TEMPLATE_ID="${NOTIFY_SMS_TEMPLATE_ID:-00000000-0000-4000-8000-0000000000aa}"
 
 # A self-signed certificate for the local SMTP server (the client trusts it through SMTP_CA_FILE).

@@ -142,9 +142,10 @@ struct Dispatcher: Service {
                                              sessionDate: message.sessionDate, status: "queued", detail: nil, dueAt: now, staleAt: message.staleAt)
                 planned.detail = "after \(message.channel.rawValue) failed"
                 try await MessageStore.insert(planned, now: now, on: connection, logger: logger)
-            } else if message.kind == .firstDay || message.kind == .support {
+            } else if ["parent", "carer"].contains(message.audience) {
+                // Every channel has failed: the school is told, to reach the family another way.
                 try await SchoolDigest.add(school: message.schoolUrn, upn: message.upn,
-                                           summary: "\(message.upn): \(message.templateKey) by \(message.channel.rawValue) failed (\(reason)): please check the contact",
+                                           summary: "\(message.upn): \(message.templateKey) could not be sent by \(message.channel.rawValue) (\(reason)): please contact the family and check their details",
                                            at: now, on: connection, logger: logger)
             }
         }

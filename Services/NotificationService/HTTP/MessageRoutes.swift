@@ -9,6 +9,7 @@ import ServiceRuntime
 /// `GET /v1/messages?upn=` (LA staff and the pupil's school lead): what was sent about a pupil, to whom (masked), on which
 /// channel, and each status it passed through; never an address or a body. Every read is in the access audit.
 /// `GET /v1/messages/summary` (la_manager, la_admin, auditor): counts by kind, channel and status.
+/// `POST /v1/messages/{id}/hold` (school_lead, la_officer, la_manager): hold a queued family message a day, with a reason.
 struct MessageRoutes: Sendable {
     let postgres: PostgresClient
     let logger: Logger
@@ -21,6 +22,41 @@ struct MessageRoutes: Sendable {
         readers.get("/v1/schools/:urn") { _, context in try await getSchool(context) }
         readers.get("/v1/messages") { request, context in try await messages(request, context) }
         api.group().add(middleware: RequireRoles([.laManager, .laAdmin, .auditor])).get("/v1/messages/summary") { _, _ in try await summary() }
+        api.group().add(middleware: RequireRoles([.schoolLead, .laOfficer, .laManager])).post("/v1/messages/:id/hold") { request, context in
+            try await hold(request, context)
+        }
+    }
+
+    struct Hold: Decodable {
+        var reason: String
+    }
+
+    /// A school holds a family message for a day, with a reason (a family crisis it knows of): the message is due
+    /// 24 hours later, and the hold, its reason and who held it are in the message's status path and the access audit.
+    func hold(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
+        let id = Int64(context.parameters.get("id") ?? "") ?? -1
+        let body = try await APIBody.decode(Hold.self, request)
+        try APIBody.require(body.reason.trimmingCharacters(in: .whitespaces).count >= 3 && body.reason.count <= 500, "reason", "say why, in 3 to 500 characters")
+        let caller = try context.caller()
+        return try await APITransaction.run(postgres, logger: logger) { connection in
+            let rows = try await connection.query("SELECT upn, school_urn, status, kind, due_at FROM messages WHERE id = \(id) FOR UPDATE", logger: logger)
+            var found: (upn: String, school: String, status: String, kind: String, due: Date)?
+            for try await row in rows.decode((String, String, String, String, Date).self) { found = row }
+            guard let found, caller.maySee(pupil: found.upn, atSchool: found.school) else {
+                context.access.refused("message \(id) is outside the caller's scope")
+                throw RequestRefused(.notFound, "no message \(id)")
+            }
+            context.access.school(found.school)
+            context.access.pupil(found.upn)
+            guard found.status == "queued", ["first_day", "support"].contains(found.kind) else {
+                throw RequestRefused(.conflict, "message \(id) is \(found.status) (\(found.kind)): only a queued first-day or support message can be held")
+            }
+            let until = found.due.addingTimeInterval(24 * 3600)
+            // A first-day message keeps its 18:00 limit: held past it, it goes into the school's digest instead.
+            try await connection.query("UPDATE messages SET due_at = \(until), updated_at = now() WHERE id = \(id)", logger: logger)
+            try await MessageStore.record(id, status: "held", at: Date(), detail: "held a day by \(caller.subject): \(body.reason)", on: connection, logger: logger)
+            return try JSONResponse.make(.ok, ["id": "\(id)", "dueAt": until.formatted(.iso8601)])
+        }
     }
 
     struct Tally: Encodable {

@@ -1,6 +1,9 @@
 import AsyncHTTPClient
+@testable import MeetingScheduler
 import Events
 import Foundation
+import NIOCore
+import NIOHTTP1
 import ServiceRuntime
 import TestSupport
 import Testing
@@ -23,7 +26,7 @@ import Testing
             let upn = AccessFixture.upn(Int.random(in: 1...999_999))
             try await f.pupil(upn, forename: "Noor", contacts: [
                 Self.parent("C-MUM", "Aisha Khan", "mother", email: "aisha.khan@family.example", language: "ur", address: ["12 Mill Lane", "Hilltown", "HT1 2AB"]),
-                Self.parent("C-DAD", "Imran Khan", "father", address: ["4 Station Road", "Hilltown", "HT3 4CD"]),
+                Self.parent("C-DAD", "Imran Khan", "father", address: ["12 Mill Lane", "Hilltown", "HT1 2AB"]),
                 Self.parent("C-OTHER", "Omar Khan", "father", email: "omar@family.example", restricted: true, address: ["1 Court Street", "Hilltown", "HT5 6EF"]),
             ])
             #expect(try await AccessFixture.waitFor("SELECT count(*) FROM contacts", atLeast: 3, f.postgres))
@@ -40,7 +43,7 @@ import Testing
             #expect(pdfs.count == 2)
             let texts = pdfs.compactMap { $0["text"] as? String }
             #expect(texts.contains { $0.contains("Aisha Khan") && $0.contains("HT1 2AB") && $0.contains("Notice to Improve NTI-2026-0001") })
-            #expect(texts.contains { $0.contains("Imran Khan") && $0.contains("HT3 4CD") })
+            #expect(texts.contains { $0.contains("Imran Khan") && $0.contains("HT1 2AB") }, "two parents at one address: a letter each")
             #expect(!texts.contains { $0.contains("Omar") || $0.contains("HT5 6EF") }, "nothing to the restricted contact")
             #expect(pdfs.allSatisfy { ($0["width"] as? Double) == 595 && ($0["height"] as? Double) == 842 }, "A4")
 
@@ -118,12 +121,78 @@ import Testing
             process.arguments = [TestEnvironment.projectRoot.appendingPathComponent("Tests/Tools/notify/check_standin.py").path,
                                  "http://127.0.0.1:\(f.notifyPort)", NotificationFixture.apiKey]
             let output = f.folder.appendingPathComponent("check.out")
-            FileManager.default.createFile(atPath: output.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: output.path, contents: nil)
             process.standardOutput = try FileHandle(forWritingTo: output)
             process.standardError = try FileHandle(forWritingTo: output)
             try process.run()
             while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
             #expect(process.terminationStatus == 0, "\((try? String(contentsOf: output, encoding: .utf8)) ?? "")")
+        }
+    }
+}
+
+/// A panel invitation with its calendar, a school holding a support message, and a request nobody can send.
+@Suite(.serialized) struct RequestedMessageTests {
+    @Test func anInvitationCarriesItsCalendarAHeldMessageWaitsAndAnUnknownTemplateIsDeadLettered() async throws {
+        try await NotificationFixture.with { f in
+            try f.setClock("2026-12-01T10:00:00Z")
+            try await f.startService()
+            try await f.recordSchool()
+            let upn = AccessFixture.upn(Int.random(in: 1...999_999))
+            try await f.pupil(upn, forename: "Eli", contacts: [FamilyAndLetterTests.parent("C-1", "Ruth Adams", "mother", email: "ruth@family.example")])
+            #expect(try await AccessFixture.waitFor("SELECT count(*) FROM contacts", f.postgres))
+
+            // The invitation as meeting-scheduler writes it.
+            let start = try Date("2026-12-08T09:30:00Z", strategy: .iso8601)
+            let event = ICalendarWriter.Event(uid: "booking-1@la.example", sequence: 0, stamp: start.addingTimeInterval(-86_400 * 7), start: start,
+                                              end: start.addingTimeInterval(1_800), summary: "AttendancePathway panel – case AP-2026-0001",
+                                              url: "https://portal.la.example/cases/AP-2026-0001", cancelled: false,
+                                              organizer: .init(role: "CHAIR", name: "AttendancePathway panel", email: "panel@la.example"),
+                                              attendees: [.init(role: "CHAIR", name: "Chair", email: "chair@la.example")])
+            let ics = ICalendarWriter(method: .request, calendarName: "AttendancePathway panel").document([event])
+            let invitation = NotificationRequested(requestId: "booking-1-0-chair", caseId: "AP-2026-0001", schoolUrn: f.school, upn: upn,
+                                                   templateKey: "panel_meeting_invitation", audience: .laOfficer,
+                                                   fields: ["recipient": "chair-1", "email": "chair@la.example", "ics": ics, "method": "REQUEST", "caseId": "AP-2026-0001"])
+            try await f.send(invitation, type: NotificationRequested.type, version: NotificationRequested.version, topic: TopicCatalogue.notificationRequests)
+            var unknown = invitation
+            unknown.requestId = "unknown-1"
+            unknown.templateKey = "no_such_template"
+            try await f.send(unknown, type: NotificationRequested.type, version: NotificationRequested.version, topic: TopicCatalogue.notificationRequests)
+            try await f.signal(.persistentAbsence, upn: upn, session: "2026-12-01 AM", rate: 88)
+
+            #expect(try await f.eventually { f.mails().count == 1 })
+            let mail = try #require(try await f.python("mime_check.py", f.mails().map(\.path)).first)
+            #expect(mail["envelopeTo"] as? String == "chair@la.example")
+            #expect(mail["contentType"] as? String == "multipart/mixed")
+            let attachment = try #require((mail["attachments"] as? [[String: Any]])?.first)
+            #expect(attachment["type"] as? String == "text/calendar" && attachment["method"] as? String == "REQUEST")
+            let calendar = try #require(try await ICalendarCheck.read([attachment["text"] as? String ?? ""]).first)
+            #expect(calendar.problems.isEmpty, "\(calendar.problems)")
+            #expect(calendar.events.map(\.uid) == ["booking-1@la.example"])
+
+            // The support message waits for 16:00; the school holds it a day, with a reason.
+            let queued = try await f.messages(upn).filter { $0.template == "attendance_support" }
+            #expect(queued.map(\.status) == ["queued"], "\(queued)")
+            let lead = try await TestIdentity.token([.schoolLead], subject: "lead-1", schools: [f.school])
+            let listed = try await f.get("/v1/messages?upn=\(upn)", token: lead).json["messages"] as? [[String: Any]] ?? []
+            let supportID = try #require(listed.first { $0["templateKey"] as? String == "attendance_support" }?["id"] as? Int)
+            var hold = HTTPClientRequest(url: "http://127.0.0.1:\(f.httpPort)/v1/messages/\(supportID)/hold")
+            hold.method = .POST
+            hold.headers.add(name: "Authorization", value: "Bearer \(lead)")
+            hold.body = .bytes(ByteBuffer(string: #"{"reason": "bereavement in the family this week"}"#))
+            #expect(await ServiceBinary.status(of: hold)?.0 == 200)
+            try f.setClock("2026-12-01T16:05:00Z")
+            try await Task.sleep(for: .seconds(2))
+            #expect(try await f.messages(upn).filter { $0.template == "attendance_support" }.map(\.status) == ["queued"], "held until tomorrow's batch")
+            #expect(f.mails().count == 1)
+            try f.setClock("2026-12-02T16:01:00Z")
+            #expect(try await f.eventually { f.mails().count == 2 })
+            let steps = try await AccessFixture.count("SELECT count(*) FROM message_statuses WHERE status = 'held' AND detail LIKE 'held a day by lead-1: bereavement%'", f.postgres)
+            #expect(steps == 1)
+
+            let metrics = await ServiceBinary.status(of: HTTPClientRequest(url: "http://127.0.0.1:\(f.httpPort)/metrics")).map { String(decoding: $0.1, as: UTF8.self) } ?? ""
+            #expect(metrics.contains(#"consumer_dead_letters_total{consumer="\#(f.schema)-group"} 1"#), "the unknown template went to the dead-letter topic")
+            #expect(try await AccessFixture.count("SELECT count(*) FROM messages WHERE template_key = 'no_such_template'", f.postgres) == 0)
         }
     }
 }
