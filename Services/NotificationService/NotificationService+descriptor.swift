@@ -1,8 +1,10 @@
 import Events
+import Foundation
 import Hummingbird
 import Messaging
 import PostgresNIO
 import ServiceRuntime
+import ServiceLifecycle
 import Storage
 
 extension NotificationService {
@@ -34,13 +36,18 @@ extension NotificationService {
                                                           topics: [TopicCatalogue.attendanceSignals.name, TopicCatalogue.notificationRequests.name]),
                 settings: .init(name: group), postgres: context.postgres, handler: InputsHandler(planner: planner, templates: templates, clock: clock),
                 logger: context.logger, committed: { relay.wake() })
-            let delivery = Delivery(settings: settings, smtp: try settings.smtp.map { try SMTPClient(settings: $0) },
-                                    notify: settings.notify.map { NotifyClient(settings: $0) }, clock: clock)
+            let notify = settings.notify.map { NotifyClient(settings: $0) }
+            let printer = FileManager.default.isExecutableFile(atPath: settings.pdfRenderer) ? LetterRenderer(chromium: settings.pdfRenderer) : nil
+            if printer == nil { context.logger.warning("NOTIFY_PDF_RENDERER (\(settings.pdfRenderer)) is not an executable: letters stay queued until it is") }
+            let delivery = Delivery(settings: settings, smtp: try settings.smtp.map { try SMTPClient(settings: $0) }, notify: notify, letters: printer, clock: clock)
             if settings.smtp == nil { context.logger.warning("SMTP_HOST is not set: emails stay queued until it is") }
             if settings.notify == nil { context.logger.warning("NOTIFY_API_KEY is not set: text messages and letters stay queued until it is") }
             let dispatcher = Dispatcher(postgres: context.postgres, settings: settings, templates: templates, delivery: delivery, clock: clock, logger: context.logger)
-            let routes = MessageRoutes(postgres: context.postgres, logger: context.logger)
-            return ServiceComponents(services: [producer, relay, contacts, inputs, dispatcher], personalData: personalData, routes: { api in
+            let routes = MessageRoutes(postgres: context.postgres, settings: settings, logger: context.logger)
+            let receipts: [any Service] = notify.map {
+                [ReceiptPoller(postgres: context.postgres, notify: $0, interval: settings.receiptPollInterval, clock: clock, logger: context.logger)]
+            } ?? []
+            return ServiceComponents(services: [producer, relay, contacts, inputs, dispatcher] + receipts, personalData: personalData, routes: { api in
                 routes.add(to: api)
             })
         })

@@ -11,7 +11,9 @@ API key's secret, checked with the official client's own decoder. Every accepted
 appended to <state>/notifications.jsonl (letters' PDFs beside it) so that a test can see what crossed
 the wire. Test controls (not Notify's): POST /_standin/delay {"seconds": N} holds the next answers
 after recording the notification (a provider that accepted and has not yet replied), and
-POST /_standin/fail {"type": "sms", "status": 400|500} refuses the next sends of that type.
+POST /_standin/fail {"type": "sms", "status": 400|500} refuses the next sends of that type, and
+POST /_standin/status {"id": ID, "status": "delivered"} moves a notification on, as Notify's would
+(text: sending, delivered, permanent-failure, temporary-failure; letter: accepted, received, validation-failed).
 
 Usage: notify-standin.py --port 18089 --state DIR --api-key KEY
 """
@@ -123,6 +125,12 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/_standin/delay":
             store.delay = float(body.get("seconds", 0))
             return self.answer(200, {"delay": store.delay})
+        if url.path == "/_standin/status":
+            for n in store.items:
+                if n["id"] == body.get("id"):
+                    n["reported_status"] = body["status"]
+                    return self.answer(200, public(n))
+            return self.answer(*error(404, "NoResultFound", "No result found"))
         if url.path == "/_standin/fail":
             store.failures[body["type"]] = int(body.get("status", 400))
             return self.answer(200, {"failing": store.failures})
@@ -177,8 +185,8 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def public(n):
-    out = {k: v for k, v in n.items() if k not in ("pdf",)}
-    out["status"] = "sending" if n["type"] != "letter" else "accepted"
+    out = {k: v for k, v in n.items() if k not in ("pdf", "reported_status")}
+    out["status"] = n.get("reported_status") or ("sending" if n["type"] != "letter" else "accepted")
     return out
 
 

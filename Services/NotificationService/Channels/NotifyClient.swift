@@ -50,6 +50,14 @@ struct NotifyClient: Sendable {
         return (id, first["status"] as? String ?? "unknown")
     }
 
+    /// Notify's status for one of its notifications (`sending`, `delivered`, `permanent-failure`, `received`, ...).
+    func status(id: String) async throws -> String {
+        let allowed = CharacterSet(charactersIn: "0123456789abcdefABCDEF-")
+        guard id.unicodeScalars.allSatisfy(allowed.contains) else { throw NotifyError(status: nil, message: "not a Notify id") }
+        let body = try await request("/v2/notifications/\(id)", method: .GET, body: nil)
+        return body["status"] as? String ?? "unknown"
+    }
+
     private func post(_ path: String, _ payload: [String: Any]) async throws -> String {
         let body = try await request(path, method: .POST, body: try JSONSerialization.data(withJSONObject: payload))
         guard let id = body["id"] as? String else { throw NotifyError(status: 201, message: "the answer has no id") }

@@ -7,13 +7,18 @@ struct Delivery: Sendable {
     let settings: NotificationSettings
     let smtp: SMTPClient?
     let notify: NotifyClient?
+    let letters: LetterRenderer?
     let clock: any ServiceClock
 
     /// A channel with no provider configured: the message stays queued and the operator is told in the log.
     struct NotConfigured: Error, CustomStringConvertible {
         var channel: Channel
         var description: String {
-            channel == .email ? "no SMTP relay is configured (SMTP_HOST)" : "GOV.UK Notify is not configured (NOTIFY_API_KEY)"
+            switch channel {
+            case .email: "no SMTP relay is configured (SMTP_HOST)"
+            case .sms: "GOV.UK Notify is not configured (NOTIFY_API_KEY)"
+            case .letter: "letters need GOV.UK Notify (NOTIFY_API_KEY) and Chromium to print them (NOTIFY_PDF_RENDERER)"
+            }
         }
     }
 
@@ -36,10 +41,12 @@ struct Delivery: Sendable {
             if message.interrupted || message.attempts > 1, let earlier = try await notify.lookUp(reference: message.idempotencyKey) {
                 return Receipt(providerReference: earlier.id, foundEarlier: true)
             }
-            let english = rendered.englishParagraphs
-            let letter = LetterPDF(address: [name] + lines, date: SendWindow(settings: settings).longDate(clock.now()),
-                                   subject: rendered.englishSubject, paragraphs: english)
-            return Receipt(providerReference: try await notify.sendLetter(pdf: letter.data(), reference: message.idempotencyKey), foundEarlier: false)
+            guard let letters else { throw NotConfigured(channel: .letter) }
+            let html = LetterRenderer.html(address: [name] + lines, date: SendWindow(settings: settings).longDate(clock.now()),
+                                           subject: message.statutory ? rendered.englishSubject : rendered.subject,
+                                           body: rendered.bodyHTML, language: rendered.language, rightToLeft: rendered.rightToLeft)
+            let pdf = try await letters.pdf(html, logger: logger)
+            return Receipt(providerReference: try await notify.sendLetter(pdf: pdf, reference: message.idempotencyKey), foundEarlier: false)
         case .email(let address):
             guard let smtp else { throw NotConfigured(channel: .email) }
             if message.interrupted {

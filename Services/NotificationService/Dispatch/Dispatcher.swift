@@ -86,7 +86,7 @@ struct Dispatcher: Service {
 
         var status: String {
             switch self {
-            case .until: "held"
+            case .until: "held_quiet_hours"
             case .final(let status, _, _): status
             }
         }
@@ -133,21 +133,7 @@ struct Dispatcher: Service {
                 try await MessageStore.retry(message.id, after: backOff, now: now, reason: reason, attemptSpent: true, on: connection, logger: logger)
                 return
             }
-            try await MessageStore.setStatus(message.id, to: "failed", detail: reason, at: now, on: connection, logger: logger)
-            let fallsBack = message.statutory || message.kind == .firstDay || message.audience == "social_worker"
-            if fallsBack, let next = message.channel.fallback, message.contactKey != nil {
-                var planned = PlannedMessage(sourceEvent: message.sourceEvent, requestId: message.requestId, caseId: message.caseId, schoolUrn: message.schoolUrn,
-                                             upn: message.upn, kind: message.kind, templateKey: message.templateKey, audience: message.audience,
-                                             contactKey: message.contactKey, channel: next, statutory: message.statutory, fields: message.fields,
-                                             sessionDate: message.sessionDate, status: "queued", detail: nil, dueAt: now, staleAt: message.staleAt)
-                planned.detail = "after \(message.channel.rawValue) failed"
-                try await MessageStore.insert(planned, now: now, on: connection, logger: logger)
-            } else if ["parent", "carer"].contains(message.audience) {
-                // Every channel has failed: the school is told, to reach the family another way.
-                try await SchoolDigest.add(school: message.schoolUrn, upn: message.upn,
-                                           summary: "\(message.upn): \(message.templateKey) could not be sent by \(message.channel.rawValue) (\(reason)): please contact the family and check their details",
-                                           at: now, on: connection, logger: logger)
-            }
+            try await Fallback.failedForGood(message, status: "failed", reason: reason, now: now, on: connection, logger: logger)
         }
         count(message, permanent ? "failed" : "retry")
         logger.warning("message not sent", metadata: ["message": "\(message.id)", "channel": "\(message.channel.rawValue)", "permanent": "\(permanent)", "error": "\(reason)"])

@@ -12,6 +12,7 @@ import ServiceRuntime
 /// `POST /v1/messages/{id}/hold` (school_lead, la_officer, la_manager): hold a queued family message a day, with a reason.
 struct MessageRoutes: Sendable {
     let postgres: PostgresClient
+    let settings: NotificationSettings
     let logger: Logger
 
     static let readers: Set<Role> = [.laOfficer, .laManager, .laAdmin, .schoolLead, .auditor]
@@ -31,8 +32,8 @@ struct MessageRoutes: Sendable {
         var reason: String
     }
 
-    /// A school holds a family message for a day, with a reason (a family crisis it knows of): the message is due
-    /// 24 hours later, and the hold, its reason and who held it are in the message's status path and the access audit.
+    /// A school holds a family message for a school day, with a reason (a bereavement it knows of): the message is due
+    /// the next school day, and the hold, its reason and who held it are in the message's status path and the access audit.
     func hold(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let id = Int64(context.parameters.get("id") ?? "") ?? -1
         let body = try await APIBody.decode(Hold.self, request)
@@ -51,10 +52,13 @@ struct MessageRoutes: Sendable {
             guard found.status == "queued", ["first_day", "support"].contains(found.kind) else {
                 throw RequestRefused(.conflict, "message \(id) is \(found.status) (\(found.kind)): only a queued first-day or support message can be held")
             }
-            let until = found.due.addingTimeInterval(24 * 3600)
+            // One school day: the next batch (or, for a first-day message, the same time the next school day).
+            let window = SendWindow(settings: settings)
+            var until = found.due.addingTimeInterval(24 * 3600)
+            while window.isWeekend(until) { until = until.addingTimeInterval(24 * 3600) }
             // A first-day message keeps its 18:00 limit: held past it, it goes into the school's digest instead.
             try await connection.query("UPDATE messages SET due_at = \(until), updated_at = now() WHERE id = \(id)", logger: logger)
-            try await MessageStore.record(id, status: "held", at: Date(), detail: "held a day by \(caller.subject): \(body.reason)", on: connection, logger: logger)
+            try await MessageStore.record(id, status: "held_school_review", at: Date(), detail: "held a school day by \(caller.subject): \(body.reason)", on: connection, logger: logger)
             return try JSONResponse.make(.ok, ["id": "\(id)", "dueAt": until.formatted(.iso8601)])
         }
     }

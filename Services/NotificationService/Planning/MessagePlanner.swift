@@ -74,6 +74,10 @@ struct MessagePlanner: Sendable {
                                              status: refusal ?? "queued", due: due))
             }
             if socialWorker && signal.kind != .emergingPersistentAbsence { professionals("professional_threshold") }
+            if signal.kind == .severeAbsence {
+                // The school's attendance lead hears of each new severe absence in the morning digest.
+                plan.digestItems.append("\(signal.upn): now severely absent (attendance \(fields(signal)["attendanceRate"] ?? "?")% this year)")
+            }
         case .lookedAfterAbsenceThreshold:
             professionals("professional_threshold")
         case .recovered:
@@ -89,6 +93,7 @@ struct MessagePlanner: Sendable {
         let kind: MessageKind = request.statutory ? .legal : (request.audience == .parent ? .support : .professional)
         var fields = request.fields
         fields["upn"] = request.upn
+        if let caseID = request.caseId, fields["caseId"] == nil { fields["caseId"] = caseID }
         func message(_ audience: String, _ contact: Contact?, _ channel: Channel, status: String = "queued", detail: String? = nil) -> PlannedMessage {
             PlannedMessage(sourceEvent: context.eventID, requestId: request.requestId, caseId: request.caseId, schoolUrn: request.schoolUrn, upn: request.upn,
                            kind: kind, templateKey: request.templateKey, audience: audience, contactKey: contact?.key, channel: channel, statutory: request.statutory,

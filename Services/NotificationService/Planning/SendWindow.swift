@@ -58,11 +58,13 @@ struct SendWindow: Sendable {
         return now
     }
 
-    /// A family message due at `due` moved out of quiet hours (19:00–08:00) to the next 08:00; nil when it need not move.
+    /// A family message due at `due` moved out of quiet hours to the next school-day morning: families are written to
+    /// from 08:00 to 19:00 on weekdays only (shared/PATHWAY.md §4.3). Nil when it need not move.
     func outOfQuietHours(_ due: Date) -> Date? {
         let minute = minutes(due)
-        if minute >= settings.quietUntil && minute < settings.quietFrom { return nil }
-        let day = minute >= settings.quietFrom ? calendar.date(byAdding: .day, value: 1, to: due)! : due
+        if !isWeekend(due) && minute >= settings.quietUntil && minute < settings.quietFrom { return nil }
+        var day = minute >= settings.quietFrom || isWeekend(due) ? calendar.date(byAdding: .day, value: 1, to: due)! : due
+        while isWeekend(day) { day = calendar.date(byAdding: .day, value: 1, to: day)! }
         return instant(localDate(day), at: settings.quietUntil)
     }
 

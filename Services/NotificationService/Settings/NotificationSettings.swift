@@ -34,6 +34,12 @@ struct NotificationSettings: Sendable {
     /// `NOTIFY_POLL_MILLISECONDS` (1000): how often the dispatcher looks for due messages.
     var pollInterval: Duration = .seconds(1)
 
+    /// `NOTIFY_RECEIPT_POLL_SECONDS` (300): how often Notify is asked what became of the last week's texts and letters.
+    var receiptPollInterval: Duration = .seconds(300)
+
+    /// `NOTIFY_PDF_RENDERER` (`/usr/bin/chromium`): the headless Chromium that prints letters; letters wait while it is missing.
+    var pdfRenderer = "/usr/bin/chromium"
+
     var smtp: SMTPSettings?
     var notify: NotifySettings?
     /// `NOTIFY_CLOCK_FILE`: for tests only. The service's "now" is read from this file (ISO 8601) instead of the system clock.
@@ -70,6 +76,8 @@ struct NotificationSettings: Sendable {
         sendLease = TimeInterval(try env.int("NOTIFY_SEND_LEASE_SECONDS", default: 300, range: 1...86_400, expected: "seconds from 1 to 86400"))
         retryWindow = TimeInterval(try env.int("NOTIFY_RETRY_HOURS", default: 24, range: 1...72, expected: "hours from 1 to 72")) * 3600
         pollInterval = .milliseconds(try env.int("NOTIFY_POLL_MILLISECONDS", default: 1000, range: 50...60_000, expected: "milliseconds from 50 to 60000"))
+        receiptPollInterval = .seconds(try env.int("NOTIFY_RECEIPT_POLL_SECONDS", default: 300, range: 1...86_400, expected: "seconds from 1 to 86400"))
+        pdfRenderer = env.string("NOTIFY_PDF_RENDERER", default: pdfRenderer)
         smtp = try SMTPSettings(environment: env)
         notify = try NotifySettings(environment: env)
         clockFile = env.values["NOTIFY_CLOCK_FILE"].flatMap { $0.isEmpty ? nil : $0 }

@@ -98,22 +98,53 @@ enum MessageStore {
                 ORDER BY due_at LIMIT \(limit) FOR UPDATE SKIP LOCKED)
             UPDATE messages m SET status = 'sending', lease_until = \(until), attempts = m.attempts + 1, updated_at = now()
             FROM due WHERE m.id = due.id
-            RETURNING m.id, m.idempotency_key, m.case_id, m.request_id, m.school_urn, m.upn, m.kind, m.template_key, m.audience, m.contact_key,
-                      m.channel, m.statutory, m.fields::text, m.stale_at, m.attempts, m.created_at, due.was,
-                      m.source_event, m.session_date::text
+            RETURNING \(unescaped: columns), due.was
             """, logger: logger)
-        var claimed: [StoredMessage] = []
-        for try await row in rows.decode((Int64, String, String?, String?, String, String, String, String, String, String?, String, Bool, String, Date?, Int, Date, String, UUID, String?).self) {
-            let fields = (try? JSONDecoder().decode([String: String].self, from: Data(row.12.utf8))) ?? [:]
-            claimed.append(StoredMessage(id: row.0, idempotencyKey: row.1, sourceEvent: row.17, sessionDate: row.18, caseId: row.2, requestId: row.3, schoolUrn: row.4, upn: row.5,
-                                         kind: MessageKind(rawValue: row.6) ?? .professional, templateKey: row.7, audience: row.8, contactKey: row.9,
-                                         channel: Channel(rawValue: row.10) ?? .email, statutory: row.11, fields: fields, staleAt: row.13, attempts: row.14,
-                                         createdAt: row.15, interrupted: row.16 == "sending"))
-        }
+        let claimed = try await decode(rows)
         for message in claimed {
             try await record(message.id, status: "sending", at: now, detail: message.interrupted ? "an earlier attempt was interrupted" : nil, on: connection, logger: logger)
         }
         return claimed
+    }
+
+    /// Messages a provider took that may have moved on since (text messages and letters through Notify, in the last week).
+    static func awaitingReceipt(since: Date, limit: Int, on connection: PostgresConnection, logger: Logger) async throws -> [(StoredMessage, String)] {
+        let rows = try await connection.query("""
+            SELECT \(unescaped: columns), m.status, m.provider_reference FROM messages m
+            WHERE m.status = 'sent' AND m.channel IN ('sms', 'letter') AND m.provider_reference IS NOT NULL AND m.updated_at > \(since)
+            ORDER BY m.updated_at LIMIT \(limit)
+            """, logger: logger)
+        var found: [(StoredMessage, String)] = []
+        for try await row in rows.decode(Row.self) {
+            if let reference = row.19 { found.append((message(row), reference)) }
+        }
+        return found
+    }
+
+    private static let columns = """
+        m.id, m.idempotency_key, m.case_id, m.request_id, m.school_urn, m.upn, m.kind, m.template_key, m.audience, m.contact_key,
+        m.channel, m.statutory, m.fields::text, m.stale_at, m.attempts, m.created_at, m.source_event, m.session_date::text
+        """
+    private typealias Row = (Int64, String, String?, String?, String, String, String, String, String, String?, String, Bool, String, Date?, Int, Date,
+                             UUID, String?, String, String?)
+
+    private static func decode(_ rows: PostgresRowSequence) async throws -> [StoredMessage] {
+        var messages: [StoredMessage] = []
+        for try await row in rows.decode((Int64, String, String?, String?, String, String, String, String, String, String?, String, Bool, String, Date?, Int, Date,
+                                          UUID, String?, String).self) {
+            messages.append(message((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15,
+                                     row.16, row.17, row.18, nil)))
+        }
+        return messages
+    }
+
+    /// A row as a message; the 19th column is the status the message had before this query (`sending`: interrupted).
+    private static func message(_ row: Row) -> StoredMessage {
+        let fields = (try? JSONDecoder().decode([String: String].self, from: Data(row.12.utf8))) ?? [:]
+        return StoredMessage(id: row.0, idempotencyKey: row.1, sourceEvent: row.16, sessionDate: row.17, caseId: row.2, requestId: row.3, schoolUrn: row.4,
+                             upn: row.5, kind: MessageKind(rawValue: row.6) ?? .professional, templateKey: row.7, audience: row.8, contactKey: row.9,
+                             channel: Channel(rawValue: row.10) ?? .email, statutory: row.11, fields: fields, staleAt: row.13, attempts: row.14,
+                             createdAt: row.15, interrupted: row.18 == "sending")
     }
 
     /// What was rendered and to where (masked), for the audit; legal letters keep their body.
@@ -126,7 +157,7 @@ enum MessageStore {
             """, logger: logger)
     }
 
-    /// Back to the queue, due again after `delay`: after a temporary failure (the attempt counts), or held (quiet hours: it does not).
+    /// Back to the queue, due again after `delay`: after a temporary failure (the attempt counts), or held for quiet hours (it does not).
     static func retry(_ id: Int64, after delay: TimeInterval, now: Date, reason: String, attemptSpent: Bool,
                       on connection: PostgresConnection, logger: Logger) async throws {
         let refund = attemptSpent ? 0 : 1
@@ -134,6 +165,6 @@ enum MessageStore {
             UPDATE messages SET status = 'queued', due_at = \(now.addingTimeInterval(delay)), lease_until = NULL, attempts = attempts - \(refund), updated_at = now()
             WHERE id = \(id)
             """, logger: logger)
-        try await record(id, status: attemptSpent ? "retry" : "held", at: now, detail: reason, on: connection, logger: logger)
+        try await record(id, status: attemptSpent ? "retry" : "held_quiet_hours", at: now, detail: reason, on: connection, logger: logger)
     }
 }

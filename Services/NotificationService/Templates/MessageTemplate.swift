@@ -31,6 +31,8 @@ struct RenderedMessage: Sendable {
     var subject: String
     var text: String
     var html: String
+    /// The paragraphs of `html` alone (a letter puts them under its address and date).
+    var bodyHTML: String
     var sms: String
     /// Right to left (Urdu, Arabic).
     var rightToLeft: Bool

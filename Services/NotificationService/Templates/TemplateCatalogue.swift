@@ -65,9 +65,17 @@ struct TemplateCatalogue: Sendable {
             </html>
             """
         return RenderedMessage(templateKey: key, version: chosen.version, language: language, subject: subject,
-                               text: paragraphs.joined(separator: "\n\n"), html: html,
-                               sms: paragraphs.prefix(1).joined() + (language != "en" ? "\n" + (paragraphs.last ?? "") : ""), rightToLeft: rtl,
+                               text: paragraphs.joined(separator: "\n\n"), html: html, bodyHTML: body,
+                               sms: sms(paragraphs.first ?? "", english: english, language: language, fill: { fill($0, html: false) }), rightToLeft: rtl,
                                englishSubject: fill(english.subject, html: false), englishParagraphs: english.paragraphs.map { fill($0, html: false) })
+    }
+
+    /// A text message: the first paragraph and, translated, an English line; shorter English lines, then English alone,
+    /// when that would take more than three parts (non-Latin scripts go in 70-character parts).
+    private func sms(_ first: String, english: MessageTemplate, language: String, fill: (String) -> String) -> String {
+        let englishFirst = fill(english.paragraphs[0])
+        guard language != "en" else { return SMSText.fitting([englishFirst]) }
+        return SMSText.fitting([first + "\nEnglish: " + englishFirst, first + "\n" + fill("English: please call {{school}} on {{phone}}."), englishFirst])
     }
 
     static func escape(_ text: String) -> String {

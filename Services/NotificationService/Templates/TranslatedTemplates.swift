@@ -1,5 +1,5 @@
 extension TemplateCatalogue {
-    /// Family messages in Polish, Romanian, Urdu and Arabic (Urdu and Arabic run right to left), and translated
+    /// Family messages in Polish, Romanian, Urdu, Arabic, Punjabi (Gurmukhi) and Bengali (Urdu and Arabic run right to left), and translated
     /// covers for the statutory letters: their English text stays the legal text. Any other language gets English.
     static let translations: [MessageTemplate] = [
         MessageTemplate("first_day_absence", "pl", subject: "{{child}} nie było dziś w szkole", [
@@ -34,6 +34,22 @@ extension TemplateCatalogue {
             "نسبة حضور {{child}} في هذا العام الدراسي هي {{attendanceRate}}%: غاب عن {{missedSessions}} من أصل {{possibleSessions}} حصة (نصف يوم).",
             "الحضور بنسبة 90% أو أقل يعني الغياب يومًا واحدًا على الأقل كل أسبوعين، وهذا يجعل التعلم أصعب. نريد أن نساعد: يُرجى الاتصال بـ {{school}} على الرقم {{phone}} للحديث عن الدعم، أو لإخبارنا بسبب الغياب، أو لتقديم دليل طبي.",
         ]),
+        MessageTemplate("first_day_absence", "pa", subject: "{{child}} ਅੱਜ ਸਕੂਲ ਵਿੱਚ ਹਾਜ਼ਰ ਨਹੀਂ ਸੀ", [
+            "{{child}} ਅੱਜ ਸਕੂਲ ਵਿੱਚ ਹਾਜ਼ਰ ਨਹੀਂ ਸੀ ਅਤੇ ਸਾਨੂੰ ਇਸਦਾ ਕਾਰਨ ਨਹੀਂ ਪਤਾ। ਕਿਰਪਾ ਕਰਕੇ {{school}} ਨੂੰ {{phone}} 'ਤੇ ਫ਼ੋਨ ਕਰੋ।",
+            "ਜੇ ਤੁਸੀਂ ਪਹਿਲਾਂ ਹੀ ਸਕੂਲ ਨੂੰ ਦੱਸ ਦਿੱਤਾ ਹੈ, ਤਾਂ ਧੰਨਵਾਦ: ਤੁਹਾਨੂੰ ਹੋਰ ਕੁਝ ਕਰਨ ਦੀ ਲੋੜ ਨਹੀਂ।",
+        ]),
+        MessageTemplate("first_day_absence", "bn", subject: "{{child}} আজ স্কুলে উপস্থিত ছিল না", [
+            "{{child}} আজ স্কুলে উপস্থিত ছিল না এবং আমরা কারণটি জানি না। অনুগ্রহ করে {{school}}-এ {{phone}} নম্বরে ফোন করুন।",
+            "আপনি যদি ইতিমধ্যে স্কুলকে জানিয়ে থাকেন, ধন্যবাদ: আপনাকে আর কিছু করতে হবে না।",
+        ]),
+        MessageTemplate("attendance_support", "pa", subject: "{{school}} ਵਿੱਚ {{child}} ਦੀ ਹਾਜ਼ਰੀ", [
+            "ਇਸ ਸਕੂਲੀ ਸਾਲ ਵਿੱਚ {{child}} ਦੀ ਹਾਜ਼ਰੀ {{attendanceRate}}% ਹੈ: {{possibleSessions}} ਵਿੱਚੋਂ {{missedSessions}} ਸੈਸ਼ਨ (ਅੱਧੇ ਦਿਨ) ਖੁੰਝ ਗਏ।",
+            "90% ਜਾਂ ਇਸ ਤੋਂ ਘੱਟ ਹਾਜ਼ਰੀ ਦਾ ਮਤਲਬ ਹੈ ਹਰ ਦੋ ਹਫ਼ਤਿਆਂ ਵਿੱਚ ਘੱਟੋ-ਘੱਟ ਇੱਕ ਦਿਨ ਦੀ ਗ਼ੈਰਹਾਜ਼ਰੀ, ਅਤੇ ਇਸ ਨਾਲ ਪੜ੍ਹਾਈ ਔਖੀ ਹੋ ਜਾਂਦੀ ਹੈ। ਅਸੀਂ ਮਦਦ ਕਰਨਾ ਚਾਹੁੰਦੇ ਹਾਂ: {{child}} ਨੂੰ ਲੋੜੀਂਦੀ ਸਹਾਇਤਾ ਬਾਰੇ ਗੱਲ ਕਰਨ ਲਈ ਕਿਰਪਾ ਕਰਕੇ {{school}} ਨੂੰ {{phone}} 'ਤੇ ਫ਼ੋਨ ਕਰੋ। ਤੁਸੀਂ ਗ਼ੈਰਹਾਜ਼ਰੀ ਦਾ ਕਾਰਨ ਜਾਂ ਡਾਕਟਰੀ ਸਬੂਤ ਵੀ ਦੇ ਸਕਦੇ ਹੋ।",
+        ]),
+        MessageTemplate("attendance_support", "bn", subject: "{{school}}-এ {{child}}-এর উপস্থিতি", [
+            "এই শিক্ষাবর্ষে {{child}}-এর উপস্থিতি {{attendanceRate}}%: {{possibleSessions}}টি সেশনের (অর্ধদিবস) মধ্যে {{missedSessions}}টি বাদ পড়েছে।",
+            "৯০% বা তার কম উপস্থিতির অর্থ প্রতি দুই সপ্তাহে অন্তত একদিন অনুপস্থিত থাকা, এবং এতে শেখা কঠিন হয়ে যায়। আমরা সাহায্য করতে চাই: {{child}}-এর প্রয়োজনীয় সহায়তা নিয়ে কথা বলতে অনুগ্রহ করে {{school}}-এ {{phone}} নম্বরে ফোন করুন। আপনি অনুপস্থিতির কারণ বা চিকিৎসা-সংক্রান্ত প্রমাণও দিতে পারেন।",
+        ]),
     ] + covers
 
     /// A translated cover for each statutory letter: what it is, and that the English text that follows is the legal text.
@@ -49,6 +65,12 @@ extension TemplateCatalogue {
         ], cover: true),
         MessageTemplate(key, "ar", subject: "رسالة قانونية مهمة بشأن حضور {{child}}", [
             "هذه رسالة قانونية مهمة بشأن حضور {{child}} في {{school}}. النص الإنجليزي أدناه هو النص القانوني. إذا كنتم بحاجة إلى مساعدة في فهمه، يُرجى الاتصال على الرقم {{phone}}.",
+        ], cover: true),
+        MessageTemplate(key, "pa", subject: "{{child}} ਦੀ ਹਾਜ਼ਰੀ ਬਾਰੇ ਇੱਕ ਮਹੱਤਵਪੂਰਨ ਕਾਨੂੰਨੀ ਪੱਤਰ", [
+            "ਇਹ {{school}} ਵਿੱਚ {{child}} ਦੀ ਹਾਜ਼ਰੀ ਬਾਰੇ ਇੱਕ ਮਹੱਤਵਪੂਰਨ ਕਾਨੂੰਨੀ ਪੱਤਰ ਹੈ। ਹੇਠਾਂ ਦਿੱਤਾ ਅੰਗਰੇਜ਼ੀ ਪਾਠ ਹੀ ਕਾਨੂੰਨੀ ਪਾਠ ਹੈ। ਜੇ ਤੁਹਾਨੂੰ ਇਸਨੂੰ ਸਮਝਣ ਵਿੱਚ ਮਦਦ ਦੀ ਲੋੜ ਹੈ, ਤਾਂ ਕਿਰਪਾ ਕਰਕੇ {{school}} ਨੂੰ {{phone}} 'ਤੇ ਫ਼ੋਨ ਕਰੋ।",
+        ], cover: true),
+        MessageTemplate(key, "bn", subject: "{{child}}-এর উপস্থিতি সম্পর্কে একটি গুরুত্বপূর্ণ আইনি চিঠি", [
+            "এটি {{school}}-এ {{child}}-এর উপস্থিতি সম্পর্কে একটি গুরুত্বপূর্ণ আইনি চিঠি। নিচের ইংরেজি লেখাটিই আইনি লেখা। এটি বুঝতে সাহায্যের প্রয়োজন হলে অনুগ্রহ করে {{school}}-এ {{phone}} নম্বরে ফোন করুন।",
         ], cover: true),
     ] }
 }

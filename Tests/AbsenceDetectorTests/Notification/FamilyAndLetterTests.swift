@@ -42,10 +42,11 @@ import Testing
             let pdfs = try await f.python("pdf_text.py", letters.compactMap { $0["pdf"] as? String })
             #expect(pdfs.count == 2)
             let texts = pdfs.compactMap { $0["text"] as? String }
-            #expect(texts.contains { $0.contains("Aisha Khan") && $0.contains("HT1 2AB") && $0.contains("Notice to Improve NTI-2026-0001") })
+            #expect(texts.contains { $0.contains("Aisha Khan") && $0.contains("HT1 2AB") && $0.contains("Notice to Improve NTI-2026-0001") && $0.contains("قانونی") },
+                    "the Urdu-speaking mother's letter: the translated cover, then the English legal text: \(texts)")
             #expect(texts.contains { $0.contains("Imran Khan") && $0.contains("HT1 2AB") }, "two parents at one address: a letter each")
             #expect(!texts.contains { $0.contains("Omar") || $0.contains("HT5 6EF") }, "nothing to the restricted contact")
-            #expect(pdfs.allSatisfy { ($0["width"] as? Double) == 595 && ($0["height"] as? Double) == 842 }, "A4")
+            #expect(pdfs.allSatisfy { abs(($0["width"] as? Double ?? 0) - 595.3) < 1 && abs(($0["height"] as? Double ?? 0) - 841.9) < 1 }, "A4: \(pdfs.map { [$0["width"], $0["height"]] })")
 
             // The email copy, in Urdu: the translated cover, right to left, and the English legal text under it.
             let mail = try #require(try await f.python("mime_check.py", f.mails().map(\.path)).first)
@@ -58,6 +59,17 @@ import Testing
             let statuses = try await f.messages(upn)
             #expect(statuses.filter { $0.contact == "C-OTHER" }.map(\.status) == ["suppressed_restricted"], "\(statuses)")
             #expect(statuses.filter { $0.status == "sent" }.count == 3)
+            // Notify prints and posts one letter and refuses the other: the school is told to reach that parent another way.
+            let textOfPDF = Dictionary(uniqueKeysWithValues: pdfs.map { ($0["file"] as? String ?? "", $0["text"] as? String ?? "") })
+            let mumsLetter = try #require(letters.first { textOfPDF[$0["pdf"] as? String ?? ""]?.contains("Aisha Khan") == true }?["id"] as? String)
+            let dadsLetter = try #require(letters.first { $0["id"] as? String != mumsLetter }?["id"] as? String)
+            await f.standIn("/_standin/status", #"{"id": "\#(mumsLetter)", "status": "received"}"#)
+            await f.standIn("/_standin/status", #"{"id": "\#(dadsLetter)", "status": "validation-failed"}"#)
+            #expect(try await f.eventually {
+                let letterStatuses = try await f.messages(upn).filter { $0.channel == "letter" && $0.contact != "C-OTHER" }
+                return Set(letterStatuses.map { "\($0.contact ?? "")=\($0.status)" }) == ["C-MUM=posted", "C-DAD=failed"]
+            })
+            #expect(try await AccessFixture.count("SELECT count(*) FROM school_digest_items WHERE summary LIKE '%notice_to_improve could not be sent by letter%'", f.postgres) == 1)
             // Each status about the case is on its way to pathway-coordinator.
             #expect(try await AccessFixture.count("SELECT count(*) FROM outbox WHERE topic = 'notification.deliveries'", f.postgres) >= 4)
         }
@@ -187,7 +199,7 @@ import Testing
             #expect(f.mails().count == 1)
             try f.setClock("2026-12-02T16:01:00Z")
             #expect(try await f.eventually { f.mails().count == 2 })
-            let steps = try await AccessFixture.count("SELECT count(*) FROM message_statuses WHERE status = 'held' AND detail LIKE 'held a day by lead-1: bereavement%'", f.postgres)
+            let steps = try await AccessFixture.count("SELECT count(*) FROM message_statuses WHERE status = 'held_school_review' AND detail LIKE 'held a school day by lead-1: bereavement%'", f.postgres)
             #expect(steps == 1)
 
             let metrics = await ServiceBinary.status(of: HTTPClientRequest(url: "http://127.0.0.1:\(f.httpPort)/metrics")).map { String(decoding: $0.1, as: UTF8.self) } ?? ""

@@ -74,6 +74,11 @@ import Testing
             #expect(listed.allSatisfy { (($0["steps"] as? [[String: Any]]) ?? []).map { $0["status"] as? String } == ["queued", "sending", "sent"] })
             let stranger = try await TestIdentity.token([.schoolLead], subject: "lead-2", schools: ["100001"])
             #expect(try await f.get("/v1/messages?upn=\(unexplained)", token: stranger).status == 404)
+
+            // Notify's receipt: the phone took it.
+            let smsID = try #require(sent.first?["id"] as? String)
+            await f.standIn("/_standin/status", #"{"id": "\#(smsID)", "status": "delivered"}"#)
+            #expect(try await f.eventually { try await f.messages(unexplained).contains { $0.channel == "sms" && $0.status == "delivered" } })
         }
     }
 

@@ -98,7 +98,7 @@ final class NotificationFixture: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let file = folder.appendingPathComponent(log)
-        FileManager.default.createFile(atPath: file.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: file.path, contents: nil)
         let handle = try FileHandle(forWritingTo: file)
         process.standardOutput = handle
         process.standardError = handle
@@ -116,7 +116,7 @@ final class NotificationFixture: @unchecked Sendable {
                 "SMTP_HOST": "localhost", "SMTP_PORT": "\(smtpPort)", "SMTP_USERNAME": "notification", "SMTP_PASSWORD": "test-relay-password",
                 "SMTP_CA_FILE": folder.appendingPathComponent("cert.pem").path,
                 "NOTIFY_API_URL": "http://127.0.0.1:\(notifyPort)", "NOTIFY_API_KEY": Self.apiKey, "NOTIFY_SMS_TEMPLATE_ID": Self.smsTemplate,
-                "NOTIFY_CLOCK_FILE": clockFile.path, "NOTIFY_POLL_MILLISECONDS": "200", "NOTIFY_SEND_LEASE_SECONDS": "3",
+                "NOTIFY_CLOCK_FILE": clockFile.path, "NOTIFY_POLL_MILLISECONDS": "200", "NOTIFY_SEND_LEASE_SECONDS": "3", "NOTIFY_RECEIPT_POLL_SECONDS": "1",
                 "NOTIFY_VIRTUAL_SCHOOL_EMAIL": "virtual.school@la.example",
             ]).merging(try await TestIdentity.environment()) { $1 }
         }
@@ -221,7 +221,7 @@ final class NotificationFixture: @unchecked Sendable {
     /// Runs one of the tests' Python readers and decodes its JSON.
     func python(_ script: String, _ files: [String]) async throws -> [[String: Any]] {
         let output = folder.appendingPathComponent("out-\(UUID().uuidString.prefix(6)).json")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [TestEnvironment.projectRoot.appendingPathComponent("Tests/Tools/mime/\(script)").path] + files

@@ -13,8 +13,35 @@ struct TemplateCatalogueTests {
             #expect(message.rightToLeft)
             #expect(message.html.contains(#"<html lang="\#(language.prefix(2))" dir="rtl">"#))
             #expect(message.html.contains(#"<p lang="en" dir="ltr">English: Leo was not in school today"#))
-            #expect(message.sms.contains("English: Leo was not in school today"), "the text message carries the English line too")
+            #expect(message.sms.contains("\nEnglish: "), "the text message carries an English line too: \(message.sms)")
+            #expect(SMSText.parts(message.sms) <= 3, "at most three parts: \(message.sms.utf16.count) UCS-2 characters")
             #expect(!message.subject.isEmpty && !message.subject.contains("{{"))
+        }
+    }
+
+    @Test func textMessagesAreCountedInGSMOrUCS2PartsAndKeptToThree() throws {
+        #expect(SMSText.parts(String(repeating: "a", count: 160)) == 1)
+        #expect(SMSText.parts(String(repeating: "a", count: 161)) == 2)
+        #expect(SMSText.parts(String(repeating: "€", count: 80)) == 1, "an extension character takes two places")
+        #expect(SMSText.parts(String(repeating: "ا", count: 70)) == 1)
+        #expect(SMSText.parts(String(repeating: "ا", count: 71)) == 2)
+        #expect(SMSText.parts(String(repeating: "ا", count: 202)) == 4)
+        for language in ["pl", "ro", "ur", "ar", "pa", "bn"] {
+            var long = values
+            long["school"] = "The Blessed Cardinal John Henry Newman Catholic Voluntary Academy"
+            let message = try catalogue.render("attendance_support", language: language, values: long.merging(["attendanceRate": "84.5", "missedSessions": "31", "possibleSessions": "200"]) { $1 }, statutory: false)
+            #expect(SMSText.parts(message.sms) <= 3, "\(language): \(message.sms)")
+            #expect(message.language == language)
+        }
+        let cut = SMSText.fitting([String(repeating: "ا", count: 500)])
+        #expect(SMSText.parts(cut) == 3 && cut.hasSuffix("…"))
+    }
+
+    @Test func punjabiAndBengaliAreLeftToRight() throws {
+        for language in ["pa", "bn"] {
+            let message = try catalogue.render("first_day_absence", language: language, values: values, statutory: false)
+            #expect(message.language == language && !message.rightToLeft)
+            #expect(message.html.contains(#"<html lang="\#(language)" dir="ltr">"#))
         }
     }
 

@@ -1,0 +1,72 @@
+import Foundation
+import Logging
+
+/// Letters as PDFs for GOV.UK Notify's precompiled letters, printed by headless Chromium from HTML: A4, no margins of
+/// its own, the address in Notify's address block (24.6 mm from the left, 39.5 mm from the top, 95 × 26.8 mm), the
+/// date and the letter below it. Chromium lays out every script the family's cover may be in (Urdu and Arabic right to
+/// left), with the fonts the machine has (Debian's fonts-noto-core). `NOTIFY_PDF_RENDERER` names the Chromium binary.
+struct LetterRenderer: Sendable {
+    let chromium: String
+    var timeout: Duration = .seconds(60)
+
+    struct Failed: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func html(address: [String], date: String, subject: String, body: String, language: String, rightToLeft: Bool) -> String {
+        let lines = address.map(TemplateCatalogue.escape).joined(separator: "<br>")
+        return """
+            <!DOCTYPE html>
+            <html lang="\(language)">
+            <head><meta charset="utf-8"><title>\(TemplateCatalogue.escape(subject))</title>
+            <style>
+            @page { size: A4; margin: 0 }
+            body { margin: 0; font-family: Arial, "Noto Sans", "Noto Sans Arabic", "Noto Sans Gurmukhi", "Noto Sans Bengali", sans-serif; font-size: 11pt; line-height: 1.4 }
+            .address { position: absolute; left: 24.6mm; top: 39.5mm; width: 95mm; height: 26.8mm; overflow: hidden }
+            .letter { margin: 100mm 20mm 20mm 24.6mm }
+            h1 { font-size: 12pt }
+            </style></head>
+            <body>
+            <div class="address">\(lines)</div>
+            <div class="letter" dir="\(rightToLeft ? "rtl" : "ltr")">
+            <p dir="ltr">\(TemplateCatalogue.escape(date))</p>
+            <h1 dir="auto">\(TemplateCatalogue.escape(subject))</h1>
+            \(body)
+            </div>
+            </body>
+            </html>
+            """
+    }
+
+    /// Prints `html` to PDF. Chromium runs as a child process; this task waits for it without holding a thread.
+    func pdf(_ html: String, logger: Logger) async throws -> Data {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("letter-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let page = folder.appendingPathComponent("letter.html"), output = folder.appendingPathComponent("letter.pdf")
+        try Data(html.utf8).write(to: page)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: chromium)
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--user-data-dir=\(folder.path)/profile",
+                             "--print-to-pdf=\(output.path)", page.absoluteString]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        // A Chromium that hangs is ended, and the letter tried again later.
+        let watchdog = Task { [timeout] in
+            try await Task.sleep(for: timeout)
+            if process.isRunning { process.terminate() }
+        }
+        defer { watchdog.cancel() }
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try process.run() } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: Failed(description: "Chromium (\(chromium)) could not be started: \(error)"))
+            }
+        }
+        guard status == 0, let pdf = FileManager.default.contents(atPath: output.path), pdf.starts(with: Array("%PDF-".utf8)) else {
+            throw Failed(description: "Chromium did not print the letter (exit status \(status))")
+        }
+        return pdf
+    }
+}
