@@ -70,6 +70,9 @@ enum Migrations {
             stale_at timestamptz,
             attempts integer NOT NULL DEFAULT 0,
             lease_until timestamptz,
+            -- Which claim holds the message: a dispatcher records an outcome only while its own claim stands.
+            lease_token uuid,
+            receipt_checked_at timestamptz,
             template_version integer,
             language text,
             address_masked text,

@@ -65,15 +65,18 @@ struct RosterEndpointTests {
             let bad = ByteBuffer(string: """
                 {"pupils": [{"upn": "A801200005001", "forename": "", "surname": "Ward", "dateOfBirth": "2015-02-30", "yearGroup": "7A",
                   "admissionDate": "2019-09-04", "leavingDate": "2018-01-01",
-                  "contacts": [{"name": "Jo", "email": "jo-at-home", "preferredChannel": "pigeon"}]}]}
+                  "contacts": [{"name": "Jo", "email": "jo-at-home", "preferredChannel": "pigeon"},
+                               {"name": "Al", "email": "al@home.example\\r\\nBcc: x@y.example",
+                                "postalAddress": ["1 Long Road", "Flat 2", "Block C", "Estate", "Town", "County", "LN1 1AA"]}]}]}
                 """)
             let (status, body) = try await Self.put(client, school: school, bad)
             #expect(status == .unprocessableContent)
             for location in ["pupils[0].upn", "pupils[0].forename", "pupils[0].dateOfBirth", "pupils[0].yearGroup", "pupils[0].leavingDate",
-                             "pupils[0].contacts[0].email", "pupils[0].contacts[0].preferredChannel"] {
+                             "pupils[0].contacts[0].email", "pupils[0].contacts[0].preferredChannel",
+                             "pupils[0].contacts[1].email", "pupils[0].contacts[1].postalAddress"] {
                 #expect(body.contains(#""location":"\#(location)""#), "\(location)")
             }
-            #expect(!body.contains("jo-at-home"))
+            #expect(!body.contains("jo-at-home") && !body.contains("Long Road") && !body.contains("Bcc"))
             #expect(try await RegisterEndpointTests.count("SELECT count(*) FROM pupils", postgres) == 0)
             #expect(try await Self.put(client, school: school, Self.roster(), token: "nope").0 == .unauthorized)
         }

@@ -22,7 +22,7 @@ struct LetterRenderer: Sendable {
             <style>
             @page { size: A4; margin: 0 }
             body { margin: 0; font-family: Arial, "Noto Sans", "Noto Sans Arabic", "Noto Sans Gurmukhi", "Noto Sans Bengali", sans-serif; font-size: 11pt; line-height: 1.4 }
-            .address { position: absolute; left: 24.6mm; top: 39.5mm; width: 95mm; height: 26.8mm; overflow: hidden }
+            .address { position: absolute; left: 24.6mm; top: 39.5mm; width: 95mm; height: 26.8mm; overflow: hidden; font-size: 9pt; line-height: 1.15 }
             .letter { margin: 100mm 20mm 20mm 24.6mm }
             h1 { font-size: 12pt }
             </style></head>

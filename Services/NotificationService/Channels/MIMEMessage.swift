@@ -70,7 +70,8 @@ struct MIMEMessage: Sendable {
 
     /// A header value as an RFC 2047 encoded word when it is not plain ASCII (names, translated subjects).
     static func encodedWord(_ value: String) -> String {
-        if value.allSatisfy({ $0.isASCII && $0 != "\r" && $0 != "\n" }) { return value }
+        // By scalar: "\r\n" is one Character, and an ASCII one.
+        if value.unicodeScalars.allSatisfy({ $0.isASCII && $0 != "\r" && $0 != "\n" }) { return value }
         // Encoded words are at most 75 characters: split the text into chunks of whole characters.
         var words: [String] = []
         var chunk = ""

@@ -4,13 +4,13 @@ import JWTKit
 import NIOCore
 import NIOHTTP1
 
-/// Why GOV.UK Notify did not take a message. 400/403 are for good (a bad number, a key without rights); 429 and 5xx
-/// and a lost connection are temporary.
+/// Why GOV.UK Notify did not take a message. 400 is for good (a number that is not a mobile, a bad letter); 403 is
+/// the LA's key or clock, retried, not taken out on the family; 429 and 5xx and a lost connection are temporary.
 struct NotifyError: Error, CustomStringConvertible {
     var status: Int?
     var message: String
 
-    var isPermanent: Bool { status.map { (400..<500).contains($0) && $0 != 429 } ?? false }
+    var isPermanent: Bool { status == 400 }
     var description: String { status.map { "GOV.UK Notify answered \($0): \(message)" } ?? "GOV.UK Notify could not be reached: \(message)" }
 }
 

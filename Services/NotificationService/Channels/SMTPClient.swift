@@ -3,22 +3,26 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 
-/// Why an email was not accepted. A 4xx reply or a lost connection is temporary (try again later); a 5xx is not.
+/// Why an email was not accepted. Only a 5xx to the recipient or to the message itself is permanent: a 5xx to AUTH or
+/// MAIL FROM is the relay's configuration (a wrong password), which is retried, not taken out on the family.
 enum SMTPError: Error, CustomStringConvertible {
-    case rejected(command: String, code: Int, text: String)
+    /// The server's code and its enhanced status code (`5.1.1`); never its text, which often quotes the address.
+    case rejected(command: String, code: Int, status: String?)
     case connectionClosed(during: String)
     case startTLSUnavailable
+    case startTLSInjection
 
     var isPermanent: Bool {
-        if case .rejected(_, let code, _) = self { return code >= 500 }
+        if case .rejected(let command, let code, _) = self { return code >= 500 && [SMTPClient.recipientCommand, SMTPClient.endOfData].contains(command) }
         return false
     }
 
     var description: String {
         switch self {
-        case .rejected(let command, let code, let text): "the SMTP server answered \(command) with \(code) \(text)"
+        case .rejected(let command, let code, let status): "the SMTP server answered \(command) with \(code)\(status.map { " \($0)" } ?? "")"
         case .connectionClosed(let command): "the SMTP connection closed while waiting for the answer to \(command)"
         case .startTLSUnavailable: "the SMTP server does not offer STARTTLS (a message is never sent in clear)"
+        case .startTLSInjection: "the SMTP server sent more before TLS began (refused: it could be an injection)"
         }
     }
 }
@@ -32,6 +36,9 @@ struct SMTPReply: Sendable {
 /// A submission client (RFC 6409): EHLO, STARTTLS (required), AUTH PLAIN, then one message per connection.
 /// The message is the server's once it answers 250 to the end of DATA; the dispatcher marks it sent only then.
 struct SMTPClient: Sendable {
+    static let recipientCommand = "RCPT TO"
+    static let endOfData = "the end of DATA"
+
     let settings: SMTPSettings
     let tls: NIOSSLContext
     /// The whole conversation's limit: a server that stops answering is hung up on, and the message tried again.
@@ -59,10 +66,13 @@ struct SMTPClient: Sendable {
             channel.close(promise: nil)
         }
         var replies = stream.makeAsyncIterator()
+        var read = 0
         func expect(_ command: String, _ accepted: ClosedRange<Int>) async throws -> SMTPReply {
             guard let reply = try await replies.next() else { throw SMTPError.connectionClosed(during: command) }
+            read += 1
             guard accepted.contains(reply.code) else {
-                throw SMTPError.rejected(command: command, code: reply.code, text: reply.lines.joined(separator: " "))
+                let status = reply.lines.first.flatMap { $0.split(separator: " ").first }.map(String.init).flatMap { $0.range(of: #"^[245]\.\d{1,3}\.\d{1,3}$"#, options: .regularExpression) != nil ? $0 : nil }
+                throw SMTPError.rejected(command: command, code: reply.code, status: status)
             }
             return reply
         }
@@ -76,8 +86,11 @@ struct SMTPClient: Sendable {
         try await say("STARTTLS")
         _ = try await expect("STARTTLS", 220...220)
         // TLS goes in front of the reply decoder, on the channel's own event loop (handlers are not Sendable).
-        let (tls, host) = (tls, settings.host)
+        // Nothing may have come after the 220 in clear: it would be read as if it came over TLS.
+        let (tls, host, consumed) = (tls, settings.host, read)
         try await channel.eventLoop.submit {
+            let decoder = try channel.pipeline.syncOperations.handler(type: SMTPReplyDecoder.self)
+            guard decoder.isIdle(afterReplies: consumed) else { throw SMTPError.startTLSInjection }
             try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: tls, serverHostname: host), position: .first)
         }.get()
         try await say("EHLO \(settings.heloName)")
@@ -90,11 +103,11 @@ struct SMTPClient: Sendable {
         try await say("MAIL FROM:<\(sender)>")
         _ = try await expect("MAIL FROM", 250...250)
         try await say("RCPT TO:<\(recipient)>")
-        _ = try await expect("RCPT TO", 250...251)
+        _ = try await expect(Self.recipientCommand, 250...251)
         try await say("DATA")
         _ = try await expect("DATA", 354...354)
         try await channel.writeAndFlush(ByteBuffer(string: Self.dotStuffed(message) + "\r\n.\r\n")).get()
-        let accepted = try await expect("the end of DATA", 250...250)
+        let accepted = try await expect(Self.endOfData, 250...250)
         try? await say("QUIT")
         return accepted.lines.joined(separator: " ")
     }
@@ -112,6 +125,10 @@ final class SMTPReplyDecoder: ChannelInboundHandler {
     private let replies: AsyncThrowingStream<SMTPReply, any Error>.Continuation
     private var pending = ""
     private var lines: [String] = []
+    private var yielded = 0
+
+    /// No partial reply waiting and no reply beyond the `count` the client has read.
+    func isIdle(afterReplies count: Int) -> Bool { pending.isEmpty && lines.isEmpty && yielded == count }
 
     init(replies: AsyncThrowingStream<SMTPReply, any Error>.Continuation) {
         self.replies = replies
@@ -127,6 +144,7 @@ final class SMTPReplyDecoder: ChannelInboundHandler {
             lines.append(String(line.dropFirst(4)))
             if line.count < 4 || line[line.index(line.startIndex, offsetBy: 3)] != "-" {
                 replies.yield(SMTPReply(code: code, lines: lines))
+                yielded += 1
                 lines = []
             }
         }

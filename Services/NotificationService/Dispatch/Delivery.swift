@@ -28,20 +28,20 @@ struct Delivery: Sendable {
         var foundEarlier: Bool
     }
 
+    /// For a text or letter an earlier attempt may have handed over (interrupted, or retried after a lost answer):
+    /// Notify's id for it when Notify has it under our reference. Asked before anything else is decided about the message.
+    func sentEarlier(_ message: StoredMessage) async throws -> Receipt? {
+        guard message.channel != .email, message.interrupted || message.attempts > 1, let notify else { return nil }
+        return try await notify.lookUp(reference: message.idempotencyKey).map { Receipt(providerReference: $0.id, foundEarlier: true) }
+    }
+
     func send(_ message: StoredMessage, to recipient: Recipient, _ rendered: RenderedMessage, logger: Logger) async throws -> Receipt {
         switch recipient.address {
         case .phone(let number):
             guard let notify else { throw NotConfigured(channel: .sms) }
-            if message.interrupted || message.attempts > 1, let earlier = try await notify.lookUp(reference: message.idempotencyKey) {
-                return Receipt(providerReference: earlier.id, foundEarlier: true)
-            }
             return Receipt(providerReference: try await notify.sendSMS(to: number, body: rendered.sms, reference: message.idempotencyKey), foundEarlier: false)
         case .post(let name, let lines):
-            guard let notify else { throw NotConfigured(channel: .letter) }
-            if message.interrupted || message.attempts > 1, let earlier = try await notify.lookUp(reference: message.idempotencyKey) {
-                return Receipt(providerReference: earlier.id, foundEarlier: true)
-            }
-            guard let letters else { throw NotConfigured(channel: .letter) }
+            guard let notify, let letters else { throw NotConfigured(channel: .letter) }
             let html = LetterRenderer.html(address: [name] + lines, date: SendWindow(settings: settings).longDate(clock.now()),
                                            subject: message.statutory ? rendered.englishSubject : rendered.subject,
                                            body: rendered.bodyHTML, language: rendered.language, rightToLeft: rendered.rightToLeft)

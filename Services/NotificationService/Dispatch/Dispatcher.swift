@@ -5,10 +5,11 @@ import Metrics
 import PostgresNIO
 import ServiceLifecycle
 
-/// Sends what is due. Each message is claimed under a lease (`sending`), handed to its provider outside any
-/// transaction, and marked `sent` only once the provider has it. A crash in between leaves it `sending`: when the
-/// lease runs out it is claimed again as interrupted, and Notify is asked for it by reference before anything
-/// is sent twice (SMTP cannot be asked: the email goes again with the same Message-ID and is counted).
+/// Sends what is due. Each message is claimed under a lease (`sending`, with a token), handed to its provider outside
+/// any transaction, and marked `sent` only once the provider has it, and only while the claim still stands. A crash
+/// (or a lost database) in between leaves it `sending`: when the lease runs out it is claimed again as interrupted, and
+/// Notify is asked for it by reference before anything else is decided; SMTP cannot be asked, so the email goes again
+/// with the same Message-ID and is counted.
 struct Dispatcher: Service {
     let postgres: PostgresClient
     let settings: NotificationSettings
@@ -30,23 +31,38 @@ struct Dispatcher: Service {
         }
     }
 
-    /// One round: the schools' digests when their time has come, then every due message.
+    /// One round: the schools' digests when their time has come, then every due message, each on its own.
     func dispatchDue() async throws {
-        let now = clock.now()
         let composed = try await postgres.withTransaction(logger: logger) { connection in
-            try await SchoolDigest.compose(window: window, now: now, on: connection, logger: logger)
+            try await SchoolDigest.compose(window: window, now: clock.now(), on: connection, logger: logger)
         }
         if composed > 0 { logger.info("school digests composed", metadata: ["schools": "\(composed)"]) }
-        while true {
+        while !Task.isShuttingDownGracefully {
             let claimed = try await postgres.withTransaction(logger: logger) { connection in
                 try await MessageStore.claim(now: clock.now(), lease: settings.sendLease, limit: 20, on: connection, logger: logger)
             }
             if claimed.isEmpty { return }
-            for message in claimed { try await dispatch(message) }
+            for message in claimed {
+                do { try await dispatch(message) } catch {
+                    // Left `sending`: its lease runs out and it is taken again as interrupted.
+                    logger.error("message not settled; it is taken again when its claim runs out",
+                                 metadata: ["message": "\(message.id)", "error": "\(String(reflecting: error))"])
+                }
+            }
         }
     }
 
     func dispatch(_ message: StoredMessage) async throws {
+        // An interrupted text or letter may already be with Notify: ask before any rule can cancel or hold it.
+        let earlier: Delivery.Receipt?
+        do { earlier = try await delivery.sentEarlier(message) } catch {
+            try await failed(message, error: error, now: clock.now())
+            return
+        }
+        if let earlier {
+            try await settle(message, receipt: earlier, to: nil)
+            return
+        }
         let now = clock.now()
         let prepared: (Recipient, RenderedMessage)
         do {
@@ -55,28 +71,40 @@ struct Dispatcher: Service {
             try await postgres.withTransaction(logger: logger) { connection in
                 switch held {
                 case .until(let due, let reason):
-                    try await MessageStore.retry(message.id, after: due.timeIntervalSince(now), now: now, reason: reason, attemptSpent: false, on: connection, logger: logger)
+                    try await MessageStore.retry(message.id, after: due.timeIntervalSince(now), now: now, reason: reason, attemptSpent: false,
+                                                 lease: message.leaseToken, on: connection, logger: logger)
                 case .final(let status, let detail, let digest):
-                    try await MessageStore.setStatus(message.id, to: status, detail: detail, at: now, on: connection, logger: logger)
+                    try await MessageStore.setStatus(message.id, to: status, detail: detail, at: now, lease: message.leaseToken, on: connection, logger: logger)
                     if let digest { try await SchoolDigest.add(school: message.schoolUrn, upn: message.upn, summary: digest, at: now, on: connection, logger: logger) }
                 }
             }
             count(message, held.status)
             return
+        } catch let error as TemplateError {
+            try await failed(message, error: error, now: now)
+            return
         }
         let (recipient, rendered) = prepared
+        let receipt: Delivery.Receipt
         do {
-            let receipt = try await delivery.send(message, to: recipient, rendered, logger: logger)
-            try await postgres.withTransaction(logger: logger) { connection in
-                try await MessageStore.setStatus(message.id, to: "sent", detail: receipt.foundEarlier ? "found at the provider after an interrupted attempt" : nil,
-                                                 at: clock.now(), providerReference: receipt.providerReference, on: connection, logger: logger)
-            }
-            count(message, "sent")
-            logger.info("message sent", metadata: ["message": "\(message.id)", "template": "\(message.templateKey)", "channel": "\(message.channel.rawValue)",
-                                                   "to": "\(recipient.address.masked)"])
+            receipt = try await delivery.send(message, to: recipient, rendered, logger: logger)
         } catch {
             try await failed(message, error: error, now: clock.now())
+            return
         }
+        // The provider has it. A failure from here on leaves the message `sending`, never "failed".
+        try await settle(message, receipt: receipt, to: recipient)
+    }
+
+    private func settle(_ message: StoredMessage, receipt: Delivery.Receipt, to recipient: Recipient?) async throws {
+        try await postgres.withTransaction(logger: logger) { connection in
+            try await MessageStore.setStatus(message.id, to: "sent", detail: receipt.foundEarlier ? "found at the provider after an interrupted attempt" : nil,
+                                             at: clock.now(), providerReference: receipt.providerReference, lease: message.leaseToken,
+                                             on: connection, logger: logger)
+        }
+        count(message, "sent")
+        logger.info("message sent", metadata: ["message": "\(message.id)", "template": "\(message.templateKey)", "channel": "\(message.channel.rawValue)",
+                                               "to": "\(recipient?.address.masked ?? "as before")"])
     }
 
     /// Why a claimed message does not go now: later (quiet hours), or never (a final status).
@@ -94,12 +122,13 @@ struct Dispatcher: Service {
 
     /// The checks at send time, the recipient's address, and the rendered text (recorded for the audit).
     private func prepare(_ message: StoredMessage, now: Date, on connection: PostgresConnection) async throws -> (Recipient, RenderedMessage) {
+        let family = ["parent", "carer"].contains(message.audience)
         if let stale = message.staleAt, now >= stale {
             throw Held.final(status: "cancelled_stale", detail: "not sent by \(SendWindow.clock(settings.firstDayLastAt)): in the school's digest",
                              digest: "\(message.upn): unexplained absence \(message.fields["session"] ?? message.sessionDate ?? ""); the family was not messaged (too late in the day)")
         }
-        let family = message.kind == .firstDay || message.kind == .support
-        if family, let later = window.outOfQuietHours(now) {
+        // Families are written to in the day on school days (a letter is posted whenever it is printed).
+        if family && message.channel != .letter, let later = window.outOfQuietHours(now) {
             throw Held.until(later, reason: "quiet hours")
         }
         let recipient: Recipient
@@ -122,7 +151,7 @@ struct Dispatcher: Service {
     /// A temporary failure goes back to the queue with back-off for `NOTIFY_RETRY_HOURS`; a permanent one (or one that
     /// has gone on too long) fails, and a statutory or first-day message then tries the next channel.
     private func failed(_ message: StoredMessage, error: any Error, now: Date) async throws {
-        let permanent = (error as? NotifyError)?.isPermanent ?? (error as? SMTPError)?.isPermanent ?? false
+        let permanent = (error as? NotifyError)?.isPermanent ?? (error as? SMTPError)?.isPermanent ?? (error is TemplateError)
         let reason = "\(error)"
         if error is Delivery.NotConfigured {
             logger.error("a message cannot be sent: its channel has no provider", metadata: ["channel": "\(message.channel.rawValue)", "error": "\(reason)"])
@@ -130,9 +159,11 @@ struct Dispatcher: Service {
         try await postgres.withTransaction(logger: logger) { connection in
             if !permanent && now.timeIntervalSince(message.createdAt) < settings.retryWindow {
                 let backOff = min(3600, 30 * pow(2, Double(max(0, message.attempts - 1))))
-                try await MessageStore.retry(message.id, after: backOff, now: now, reason: reason, attemptSpent: true, on: connection, logger: logger)
+                try await MessageStore.retry(message.id, after: backOff, now: now, reason: reason, attemptSpent: true, lease: message.leaseToken,
+                                             on: connection, logger: logger)
                 return
             }
+            try await MessageStore.hold(message.id, lease: message.leaseToken ?? UUID(), on: connection, logger: logger)
             try await Fallback.failedForGood(message, status: "failed", reason: reason, now: now, on: connection, logger: logger)
         }
         count(message, permanent ? "failed" : "retry")

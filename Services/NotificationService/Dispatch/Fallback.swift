@@ -14,7 +14,9 @@ enum Fallback {
                                          upn: message.upn, kind: message.kind, templateKey: message.templateKey, audience: message.audience,
                                          contactKey: message.contactKey, channel: next, statutory: message.statutory, fields: message.fields,
                                          sessionDate: message.sessionDate, status: "queued", detail: nil, dueAt: now, staleAt: message.staleAt)
-            if try await MessageStore.insert(planned, now: now, on: connection, logger: logger) { return }
+            // Already there (a redelivery, or an earlier failure of this one): that message carries on, and tells the school if it fails too.
+            try await MessageStore.insert(planned, now: now, on: connection, logger: logger)
+            return
         }
         if ["parent", "carer"].contains(message.audience) {
             // Every channel has failed: the school is told, to reach the family another way.

@@ -35,15 +35,26 @@ struct ReceiptPoller: Service {
         }
     }
 
+    /// One round over the least recently checked messages; one Notify answer that fails does not stop the others.
     func pollOnce() async throws {
-        let now = clock.now()
         let waiting = try await postgres.withConnection { connection in
-            try await MessageStore.awaitingReceipt(since: now.addingTimeInterval(-7 * 86_400), limit: 200, on: connection, logger: logger)
+            try await MessageStore.awaitingReceipt(since: clock.now().addingTimeInterval(-7 * 86_400), limit: 200, on: connection, logger: logger)
         }
         for (message, reference) in waiting {
-            let reported = try await notify.status(id: reference)
+            let reported: String
+            do { reported = try await notify.status(id: reference) } catch {
+                logger.warning("a delivery receipt was not read", metadata: ["message": "\(message.id)", "error": "\(error)"])
+                continue
+            }
+            let now = clock.now()
+            try await postgres.query("UPDATE messages SET receipt_checked_at = \(now) WHERE id = \(message.id)", logger: logger)
             guard let outcome = Self.outcome(reported) else { continue }
             try await postgres.withTransaction(logger: logger) { connection in
+                // Still `sent` (another instance may have read the same receipt): locked until this one is recorded.
+                var stillSent = false
+                for try await _ in try await connection.query("SELECT 1 FROM messages WHERE id = \(message.id) AND status = 'sent' FOR UPDATE",
+                                                              logger: logger).decode(Int.self) { stillSent = true }
+                guard stillSent else { return }
                 if outcome.failed {
                     try await Fallback.failedForGood(message, status: "failed", reason: "GOV.UK Notify reported \(reported)", now: now, on: connection, logger: logger)
                 } else {

@@ -39,13 +39,13 @@ struct Recipient: Sendable {
             if contact.restricted { throw Unreachable(status: "suppressed_restricted", detail: "the contact is restricted on the roster") }
             let address: Address? = switch message.channel {
             case .sms: contact.mobile.flatMap(ContactAddress.ukMobile).map(Address.phone)
-            case .email: contact.email.map(Address.email)
+            case .email: contact.email.flatMap(Self.mailbox).map(Address.email)
             case .letter: contact.postalAddress.map { .post(name: contact.name, lines: $0) }
             }
             guard let address else { throw Unreachable(status: "failed", detail: "the contact has no \(message.channel.rawValue) address") }
             return Recipient(address: address, language: contact.language, name: contact.name)
         case "virtual_school":
-            guard let mailbox = settings.virtualSchoolEmail else { throw Unreachable(status: "failed", detail: "NOTIFY_VIRTUAL_SCHOOL_EMAIL is not set") }
+            guard let mailbox = settings.virtualSchoolEmail.flatMap(Self.mailbox) else { throw Unreachable(status: "failed", detail: "NOTIFY_VIRTUAL_SCHOOL_EMAIL is not set") }
             return Recipient(address: .email(mailbox), language: nil, name: "Virtual school head")
         case "school_lead":
             guard let school = try await ContactBook.school(message.schoolUrn, on: connection, logger: logger) else {
@@ -53,11 +53,19 @@ struct Recipient: Sendable {
             }
             return Recipient(address: .email(school.leadEmail), language: nil, name: nil)
         default:
-            guard let mailbox = message.fields["email"], mailbox.contains("@") else {
+            guard let mailbox = message.fields["email"].flatMap(Self.mailbox) else {
                 throw Unreachable(status: "failed", detail: "the request names no email address for \(message.audience)")
             }
             return Recipient(address: .email(mailbox), language: nil, name: message.fields["recipientName"])
         }
+    }
+
+    /// An address fit for `RCPT TO` and `To:`: one `@`, no spaces, controls or angle brackets (never a header injection).
+    static func mailbox(_ address: String) -> String? {
+        let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+              !address.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || "<>\",;".unicodeScalars.contains($0) }) else { return nil }
+        return address
     }
 
     /// The template's values: the request's fields, then the child's forename, the school and its number.

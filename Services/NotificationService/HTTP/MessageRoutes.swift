@@ -15,13 +15,14 @@ struct MessageRoutes: Sendable {
     let settings: NotificationSettings
     let logger: Logger
 
-    static let readers: Set<Role> = [.laOfficer, .laManager, .laAdmin, .schoolLead, .auditor]
-
     func add(to api: RouterGroup<ServiceRequestContext>) {
         api.group().add(middleware: RequireRoles([.laManager, .laAdmin])).put("/v1/schools/:urn") { request, context in try await putSchool(request, context) }
-        let readers = api.group().add(middleware: RequireRoles(Self.readers))
-        readers.get("/v1/schools/:urn") { _, context in try await getSchool(context) }
-        readers.get("/v1/messages") { request, context in try await messages(request, context) }
+        api.group().add(middleware: RequireRoles([.laOfficer, .laManager, .laAdmin, .schoolLead])).get("/v1/schools/:urn") { _, context in
+            try await getSchool(context)
+        }
+        api.group().add(middleware: RequireRoles([.laOfficer, .laManager, .schoolLead])).get("/v1/messages") { request, context in
+            try await messages(request, context)
+        }
         api.group().add(middleware: RequireRoles([.laManager, .laAdmin, .auditor])).get("/v1/messages/summary") { _, _ in try await summary() }
         api.group().add(middleware: RequireRoles([.schoolLead, .laOfficer, .laManager])).post("/v1/messages/:id/hold") { request, context in
             try await hold(request, context)
@@ -53,9 +54,7 @@ struct MessageRoutes: Sendable {
                 throw RequestRefused(.conflict, "message \(id) is \(found.status) (\(found.kind)): only a queued first-day or support message can be held")
             }
             // One school day: the next batch (or, for a first-day message, the same time the next school day).
-            let window = SendWindow(settings: settings)
-            var until = found.due.addingTimeInterval(24 * 3600)
-            while window.isWeekend(until) { until = until.addingTimeInterval(24 * 3600) }
+            let until = SendWindow(settings: settings).nextSchoolDay(sameTimeAs: found.due)
             // A first-day message keeps its 18:00 limit: held past it, it goes into the school's digest instead.
             try await connection.query("UPDATE messages SET due_at = \(until), updated_at = now() WHERE id = \(id)", logger: logger)
             try await MessageStore.record(id, status: "held_school_review", at: Date(), detail: "held a school day by \(caller.subject): \(body.reason)", on: connection, logger: logger)
@@ -94,8 +93,7 @@ struct MessageRoutes: Sendable {
         let digits = body.phone.filter(\.isNumber)
         try APIBody.require(digits.count >= 10 && digits.count <= 13 && body.phone.allSatisfy { $0.isNumber || " +()-".contains($0) }, "phone",
                             "expected a telephone number such as 01632 960123")
-        let email = body.leadEmail.split(separator: "@")
-        try APIBody.require(email.count == 2 && email[1].contains(".") && !body.leadEmail.contains(where: \.isWhitespace), "leadEmail", "expected an email address")
+        try APIBody.require(Recipient.mailbox(body.leadEmail) != nil, "leadEmail", "expected an email address")
         context.access.school(urn)
         try await postgres.query("""
             INSERT INTO schools (urn, name, phone, lead_email) VALUES (\(urn), \(body.name), \(body.phone), \(body.leadEmail))
@@ -106,7 +104,9 @@ struct MessageRoutes: Sendable {
 
     func getSchool(_ context: ServiceRequestContext) async throws -> Response {
         let urn = context.parameters.get("urn") ?? ""
-        guard try context.caller().maySee(school: urn) else {
+        let caller = try context.caller()
+        // The LA admin keeps the schools' details; others see their own schools'.
+        guard caller.roles.contains(.laAdmin) || caller.maySee(school: urn) else {
             context.access.refused("school \(urn) is outside the caller's scope")
             throw RequestRefused(.notFound, "no school \(urn)")
         }
@@ -153,7 +153,8 @@ struct MessageRoutes: Sendable {
                 SELECT m.id, m.template_key, m.kind, m.audience, m.contact_key, m.channel, m.status, m.statutory, m.language, m.address_masked, m.case_id,
                        m.created_at, coalesce(jsonb_agg(jsonb_build_object('status', s.status, 'at', to_char(s.at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), 'detail', s.detail) ORDER BY s.at) FILTER (WHERE s.status IS NOT NULL), '[]')::text
                 FROM messages m LEFT JOIN message_statuses s ON s.message_id = m.id
-                WHERE m.upn = \(upn) GROUP BY m.id ORDER BY m.created_at DESC, m.id DESC LIMIT 500
+                WHERE m.upn = \(upn) AND (\(caller.visibleSchools.map { Array($0) })::text[] IS NULL OR m.school_urn = ANY(\(caller.visibleSchools.map { Array($0) })::text[]))
+                GROUP BY m.id ORDER BY m.created_at DESC, m.id DESC LIMIT 500
                 """, logger: logger)
             var found: [MessageRecord] = []
             for try await row in rows.decode((Int64, String, String, String, String?, String, String, Bool, String?, String?, String?, Date, String).self) {

@@ -68,6 +68,13 @@ struct SendWindow: Sendable {
         return instant(localDate(day), at: settings.quietUntil)
     }
 
+    /// The same local time on the next school day (a weekday), across a clock change.
+    func nextSchoolDay(sameTimeAs instant: Date) -> Date {
+        var day = calendar.date(byAdding: .day, value: 1, to: instant)!
+        while isWeekend(day) { day = calendar.date(byAdding: .day, value: 1, to: day)! }
+        return day
+    }
+
     /// Today's digest time when it has come (weekdays only), else nil.
     func digestDue(now: Date) -> (date: String, at: Date)? {
         guard !isWeekend(now), let at = instant(localDate(now), at: settings.digestAt), now >= at else { return nil }

@@ -27,6 +27,8 @@ struct StoredMessage: Sendable {
     var createdAt: Date
     /// It was `sending` when claimed: an earlier attempt was interrupted (a crash, a lost answer).
     var interrupted: Bool
+    /// This claim's token: an outcome is recorded only while it still holds the message.
+    var leaseToken: UUID?
 }
 
 /// The messages table and its status path. Every change of status is a row in `message_statuses` and, for a
@@ -59,11 +61,19 @@ enum MessageStore {
         try await connection.query("INSERT INTO message_statuses (message_id, status, at, detail) VALUES (\(id), \(status), \(at), \(detail))", logger: logger)
     }
 
-    /// Moves a message to a status, records it, and tells pathway-coordinator when the message is about a case.
-    static func setStatus(_ id: Int64, to status: String, detail: String?, at: Date, providerReference: String? = nil,
+    /// A claim that has run out and been taken by another attempt: this one records nothing.
+    struct LeaseLost: Error, CustomStringConvertible {
+        var id: Int64
+        var description: String { "message \(id): the claim ran out and another attempt holds it" }
+    }
+
+    /// Moves a message to a status, records it, and tells pathway-coordinator when the message is about a case. With
+    /// `lease`, only while that claim still holds the message (else ``LeaseLost``).
+    static func setStatus(_ id: Int64, to status: String, detail: String?, at: Date, providerReference: String? = nil, lease: UUID? = nil,
                           on connection: PostgresConnection, logger: Logger) async throws {
+        if let lease { try await hold(id, lease: lease, on: connection, logger: logger) }
         let rows = try await connection.query("""
-            UPDATE messages SET status = \(status), updated_at = now(), lease_until = NULL,
+            UPDATE messages SET status = \(status), updated_at = now(), lease_until = NULL, lease_token = NULL,
                 provider_reference = coalesce(\(providerReference), provider_reference)
             WHERE id = \(id)
             RETURNING case_id, coalesce(request_id, idempotency_key), template_key, channel, contact_key, school_urn
@@ -77,6 +87,14 @@ enum MessageStore {
             try await Outbox.enqueue([OutboxMessage(eventID: envelope.id, topic: TopicCatalogue.notificationDeliveries.name, key: caseID,
                                                     payload: ByteBuffer(bytes: try EventCodec.encode(envelope)))], on: connection, logger: logger)
         }
+    }
+
+    /// Locks the message and checks that `lease` is still its claim.
+    static func hold(_ id: Int64, lease: UUID, on connection: PostgresConnection, logger: Logger) async throws {
+        let rows = try await connection.query("SELECT 1 FROM messages WHERE id = \(id) AND status = 'sending' AND lease_token = \(lease) FOR UPDATE", logger: logger)
+        var held = false
+        for try await _ in rows.decode(Int.self) { held = true }
+        if !held { throw LeaseLost(id: id) }
     }
 
     /// Cancels what has not gone yet; returns how many.
@@ -96,9 +114,9 @@ enum MessageStore {
                 SELECT id, status AS was FROM messages
                 WHERE (status = 'queued' AND due_at <= \(now)) OR (status = 'sending' AND lease_until < \(now))
                 ORDER BY due_at LIMIT \(limit) FOR UPDATE SKIP LOCKED)
-            UPDATE messages m SET status = 'sending', lease_until = \(until), attempts = m.attempts + 1, updated_at = now()
+            UPDATE messages m SET status = 'sending', lease_until = \(until), lease_token = gen_random_uuid(), attempts = m.attempts + 1, updated_at = now()
             FROM due WHERE m.id = due.id
-            RETURNING \(unescaped: columns), due.was
+            RETURNING \(unescaped: columns), due.was, m.lease_token
             """, logger: logger)
         let claimed = try await decode(rows)
         for message in claimed {
@@ -112,7 +130,7 @@ enum MessageStore {
         let rows = try await connection.query("""
             SELECT \(unescaped: columns), m.status, m.provider_reference FROM messages m
             WHERE m.status = 'sent' AND m.channel IN ('sms', 'letter') AND m.provider_reference IS NOT NULL AND m.updated_at > \(since)
-            ORDER BY m.updated_at LIMIT \(limit)
+            ORDER BY m.receipt_checked_at NULLS FIRST, m.id LIMIT \(limit)
             """, logger: logger)
         var found: [(StoredMessage, String)] = []
         for try await row in rows.decode(Row.self) {
@@ -131,9 +149,11 @@ enum MessageStore {
     private static func decode(_ rows: PostgresRowSequence) async throws -> [StoredMessage] {
         var messages: [StoredMessage] = []
         for try await row in rows.decode((Int64, String, String?, String?, String, String, String, String, String, String?, String, Bool, String, Date?, Int, Date,
-                                          UUID, String?, String).self) {
-            messages.append(message((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15,
-                                     row.16, row.17, row.18, nil)))
+                                          UUID, String?, String, UUID).self) {
+            var claimed = message((row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11, row.12, row.13, row.14, row.15,
+                                   row.16, row.17, row.18, nil))
+            claimed.leaseToken = row.19
+            messages.append(claimed)
         }
         return messages
     }
@@ -158,11 +178,13 @@ enum MessageStore {
     }
 
     /// Back to the queue, due again after `delay`: after a temporary failure (the attempt counts), or held for quiet hours (it does not).
-    static func retry(_ id: Int64, after delay: TimeInterval, now: Date, reason: String, attemptSpent: Bool,
+    static func retry(_ id: Int64, after delay: TimeInterval, now: Date, reason: String, attemptSpent: Bool, lease: UUID?,
                       on connection: PostgresConnection, logger: Logger) async throws {
+        if let lease { try await hold(id, lease: lease, on: connection, logger: logger) }
         let refund = attemptSpent ? 0 : 1
         try await connection.query("""
-            UPDATE messages SET status = 'queued', due_at = \(now.addingTimeInterval(delay)), lease_until = NULL, attempts = attempts - \(refund), updated_at = now()
+            UPDATE messages SET status = 'queued', due_at = \(now.addingTimeInterval(delay)), lease_until = NULL, lease_token = NULL,
+                attempts = attempts - \(refund), updated_at = now()
             WHERE id = \(id)
             """, logger: logger)
         try await record(id, status: attemptSpent ? "retry" : "held_quiet_hours", at: now, detail: reason, on: connection, logger: logger)

@@ -98,7 +98,8 @@ struct RosterValidator: Sendable {
                 let name = contact.name.flatMap { $0.trimmingSpaces.isEmpty ? nil : $0 }
                 if name == nil { errors.append(FieldError(location: where_("name"), value: contact.name, reason: "a contact has a name")) }
                 // Contact details are personal data: an error names the field, never echoes the value.
-                if let email = contact.email, !(email.contains("@") && email.contains(".") && !email.contains(" ")) {
+                if let email = contact.email, !(email.contains("@") && email.contains(".")
+                                                && !email.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || "<>\",;".unicodeScalars.contains($0) })) {
                     errors.append(FieldError(location: where_("email"), value: nil, reason: "not an email address"))
                 }
                 if let mobile = contact.mobile {
@@ -107,8 +108,10 @@ struct RosterValidator: Sendable {
                         errors.append(FieldError(location: where_("mobile"), value: nil, reason: "not a phone number (10 to 15 digits)"))
                     }
                 }
-                if let lines = contact.postalAddress, lines.isEmpty || lines.count > 7 || lines.contains(where: { $0.trimmingSpaces.isEmpty || $0.count > 80 }) {
-                    errors.append(FieldError(location: where_("postalAddress"), value: nil, reason: "an address is 1 to 7 lines of at most 80 characters, the postcode last"))
+                // Notify's address block holds 7 lines: the contact's name and up to 6 of address.
+                if let lines = contact.postalAddress, lines.isEmpty || lines.count > 6
+                    || lines.contains(where: { $0.trimmingSpaces.isEmpty || $0.count > 80 || $0.unicodeScalars.contains { $0.value < 0x20 } }) {
+                    errors.append(FieldError(location: where_("postalAddress"), value: nil, reason: "an address is 1 to 6 lines of at most 80 characters, the postcode last"))
                 }
                 if let channel = contact.preferredChannel, !Self.channels.contains(channel) {
                     errors.append(FieldError(location: where_("preferredChannel"), value: channel, reason: "a channel is email, sms, letter or in_app"))
