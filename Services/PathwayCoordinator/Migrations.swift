@@ -7,7 +7,13 @@ enum Migrations {
         StandardTables.fencedOffsetsAndParking(version: 2),
         StandardTables.identityAndAudit(version: 3),
         casesAndEvidence,
+        worklistDigests,
     ]
+
+    /// The caseworkers' daily worklist digests already requested (once per officer per day).
+    static let worklistDigests = Migration(version: 5, name: "worklist digests", statements: [
+        "CREATE TABLE worklist_digests (day date NOT NULL, caseworker text NOT NULL, requested_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (day, caseworker))",
+    ])
 
     /// Cases, their append-only chronology and evidence, checklists, offers, targets, oversight, referrals,
     /// legal interventions, the worklist's tasks, the pupils' roster profiles and the term dates.

@@ -40,7 +40,8 @@ extension PathwayCoordinator {
                 ContractRoutes(postgres: context.postgres, settings: settings, logger: context.logger, work: work, legal: legal).add,
                 WorklistRoutes(postgres: context.postgres, logger: context.logger).add,
             ]
-            return ServiceComponents(services: [producer, relay, profiles, signals, caseEvents], personalData: personalData, routes: { api in
+            let digests = WorklistDigest(postgres: context.postgres, settings: settings, logger: context.logger)
+            return ServiceComponents(services: [producer, relay, profiles, signals, caseEvents, digests], personalData: personalData, routes: { api in
                 for add in routes { add(api) }
             })
         })

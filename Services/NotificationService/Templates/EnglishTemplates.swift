@@ -46,6 +46,11 @@ extension TemplateCatalogue {
         MessageTemplate("panel_meeting_cancelled", "en", subject: "Cancelled: AttendancePathway panel, case {{caseId}}", [
             "The AttendancePathway panel meeting for case {{caseId}} is cancelled. The cancellation is attached for your calendar.",
         ]),
+        MessageTemplate("officer_worklist_digest", "en", subject: "Your attendance worklist for {{date}}: {{overdue}} overdue, {{dueToday}} due today", [
+            "Good morning. On your cases: {{overdue}} overdue, {{dueToday}} due today, {{upcoming}} due in the next 10 days.",
+            "{{#items}}• {{.}}\n{{/items}}",
+            "The cases are in the attendance portal under their references.",
+        ]),
         MessageTemplate("school_digest", "en", subject: "{{school}}: attendance digest for {{date}}", [
             "Good morning. For {{school}}, {{date}}:",
             "{{#items}}• {{.}}\n{{/items}}",
