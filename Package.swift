@@ -33,6 +33,7 @@ let package = Package(
         .executable(name: "pathway-coordinator", targets: ["PathwayCoordinator"]),
         .executable(name: "notification", targets: ["NotificationService"]),
         .executable(name: "meeting-scheduler", targets: ["MeetingScheduler"]),
+        .executable(name: "la-portal", targets: ["LAPortal"]),
         .executable(name: "messaging-benchmark", targets: ["MessagingBenchmark"]),
         .executable(name: "ingest-benchmark", targets: ["IngestBenchmark"]),
         .executable(name: "detector-benchmark", targets: ["DetectorBenchmark"]),
@@ -57,6 +58,8 @@ let package = Package(
         // notification: its SMTP client's STARTTLS, and its templates.
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.27.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.0.0"),
+        // la-portal: its pages' security headers.
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
     ],
     targets: [
         // MARK: Shared libraries
@@ -126,6 +129,17 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         service("MeetingScheduler"),
+        // The LA's web portal: sign-in and sessions, pages rendered from the services' APIs.
+        service("LAPortal", extra: [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
 
         // MARK: Benchmarks (commands that print figures)
         .executableTarget(
@@ -264,7 +278,7 @@ let package = Package(
         .testTarget(
             name: "AbsenceDetectorTests",
             dependencies: [
-                "AbsenceDetector", "RegisterIngest", "PathwayCoordinator", "NotificationService", "MeetingScheduler",
+                "AbsenceDetector", "RegisterIngest", "PathwayCoordinator", "NotificationService", "MeetingScheduler", "LAPortal",
                 "AttendanceDomain", "Events", "Messaging", "ServiceRuntime", "Storage", "SyntheticLA", "TestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -33,6 +33,7 @@ extension AbsenceDetector {
             let summaries = SummaryRoutes(postgres: context.postgres, settings: settings, logger: context.logger)
             let worklists = WorklistRoutes(postgres: context.postgres, settings: settings, logger: context.logger)
             let signals = SignalRoutes(postgres: context.postgres, logger: context.logger)
+            let weekly = WeeklyRoutes(postgres: context.postgres, logger: context.logger)
             let watches = try BatchConsumer(
                 configuration: KafkaConsumerConfiguration(client: context.configuration.kafka, groupID: group + "-watches", topics: [TopicCatalogue.attendanceWatches.name]),
                 settings: .init(name: group + "-watches"), postgres: context.postgres,
@@ -42,6 +43,7 @@ extension AbsenceDetector {
                 summaries.add(to: api)
                 worklists.add(to: api)
                 signals.add(to: api)
+                weekly.add(to: api)
             })
         })
 }

@@ -32,7 +32,8 @@ public struct ServiceConfiguration: Sendable {
 
     public enum LogFormat: String, Sendable { case json, text }
 
-    public init(environment: [String: String], service: ServiceDescriptor) throws(ConfigurationError) {
+    /// `usesBroker: false` for a process that never talks to Kafka (the LA portal): `KAFKA_BOOTSTRAP_SERVERS` is then not read.
+    public init(environment: [String: String], service: ServiceDescriptor, usesBroker: Bool = true) throws(ConfigurationError) {
         let env = EnvironmentReader(environment)
         serviceName = service.name
         httpHost = env.string("HTTP_HOST", default: "127.0.0.1")
@@ -48,7 +49,7 @@ public struct ServiceConfiguration: Sendable {
             schema: try env.identifier("POSTGRES_SCHEMA", default: service.schema),
             maximumConnections: try env.int("POSTGRES_POOL_SIZE", default: 10, range: 1...200, expected: "a number of connections from 1 to 200"))
         kafka = KafkaConfiguration(
-            bootstrapServers: try env.hostPortList("KAFKA_BOOTSTRAP_SERVERS", expected: "host:port[,host:port...] of the Kafka brokers"),
+            bootstrapServers: usesBroker ? try env.hostPortList("KAFKA_BOOTSTRAP_SERVERS", expected: "host:port[,host:port...] of the Kafka brokers") : "",
             clientID: env.string("KAFKA_CLIENT_ID", default: service.name))
         kafkaDeliveryTimeout = .milliseconds(try env.int("KAFKA_DELIVERY_TIMEOUT_MS", default: 30_000, range: 1_000...900_000, expected: "milliseconds from 1000 to 900000"))
         outboxRetention = .seconds(3600 * (try env.int("OUTBOX_RETENTION_HOURS", default: 168, range: 1...8760, expected: "hours from 1 to 8760")))

@@ -72,6 +72,9 @@ pg_bin_dir() {
 AIOSMTPD_VERSION=1.4.6
 NOTIFY_CLIENT_VERSION=13.0.0
 PYPDF_VERSION=5.4.0
+# The portal's browser tests: Selenium (with Debian's chromium-driver) and axe-core through axe-selenium-python.
+SELENIUM_VERSION=4.27.1
+AXE_SELENIUM_VERSION=2.1.6
 PROVIDERS_DIR="$STATE_DIR/providers"
 SMTP_CERT="$PROVIDERS_DIR/smtp-cert.pem"
 SMTP_KEY="$PROVIDERS_DIR/smtp-key.pem"

@@ -1,0 +1,110 @@
+import Foundation
+import Hummingbird
+import Mustache
+import Logging
+import NIOCore
+import ServiceRuntime
+
+/// The targeting support meeting pack for one school (shared/PATHWAY.md §5.3): the school's figures and trend beside
+/// the LA and the nation, every severely absent pupil with their plan status, and the persistently absent pupils who
+/// need a multi-agency response. As a page, and as a PDF printed from the same HTML by headless Chromium.
+struct PackPage: Sendable {
+    let services: ServiceClient
+    let chromium: String
+    let logger: Logger
+
+    func add(to router: Router<PortalContext>) {
+        router.get("/schools/:urn/pack") { _, context in
+            Page.render("pack", title: "Targeting support meeting pack", values: try await values(try SchoolPage.urn(context), context: context),
+                        context: context, active: "/schools")
+        }
+        router.get("/schools/:urn/pack.pdf") { _, context in try await pdf(try SchoolPage.urn(context), context: context) }
+    }
+
+    func values(_ urn: String, context: PortalContext) async throws -> [String: Any] {
+        let account = try context.signedIn()
+        let summary = try await services.get(.detector, "/v1/schools/\(urn)/summary", as: account)
+        guard summary.ok else { throw PageRefusal.from(summary) }
+        async let trend = services.optional(.detector, "/v1/schools/\(urn)/trend?weeks=12", as: account)
+        async let area = account.has(anyOf: [.laOfficer, .laManager]) ? services.optional(.detector, "/v1/summary", as: account)
+            : ServiceClient.Answer(status: 403, json: JSON(nil))
+        async let severe = services.get(.detector, "/v1/schools/\(urn)/pupils?band=severe&limit=1000", as: account)
+        async let persistent = services.get(.detector, "/v1/schools/\(urn)/pupils?band=persistent&limit=1000", as: account)
+        async let cases = services.get(.coordinator, "/v1/cases?school=\(urn)", as: account)
+        let la = await area, weeks = await trend
+        var values = SchoolPage.values(urn: urn, summary: summary.json, la: la.ok ? la.json : nil, trend: weeks.ok ? weeks.json : nil,
+                                       manager: account.has(.laManager))
+        var byPupil: [String: JSON] = [:]
+        for item in try await cases.json["cases"].array { byPupil[item["upn"].text] = item }
+        func row(_ pupil: JSON) -> [String: Any] {
+            let found = byPupil[pupil["upn"].text]
+            let flags = found.map { $0["flags"].object.filter { $0.value.bool == true }.keys.sorted().map(WorklistPage.flagName) } ?? []
+            return ["upn": pupil["upn"].text, "year": pupil["yearGroup"].string ?? "–", "rate": PortalFormat.percent(pupil["attendanceRate"].double),
+                    "unauthorised": pupil["unauthorisedAbsence"].int ?? 0, "hasCase": found != nil, "caseId": found?["caseId"].string ?? "",
+                    "stage": found.map { "Stage \($0["stage"].int ?? 0): \(WorklistPage.stageTitle($0["stage"].int ?? 0))" } ?? "No case",
+                    "plan": found.map { PortalFormat.words($0["existingPlan"].string ?? "none") } ?? "–",
+                    "caseworker": found?["caseworker"].string ?? "Not assigned", "lead": found?["leadProfessional"]["name"].string ?? "Not named",
+                    "flags": flags.joined(separator: ", ")]
+        }
+        let severeRows = try await severe.json["pupils"].array.map(row)
+        // Multi-agency: persistently absent pupils with a social worker, in need, on a protection plan or looked after,
+        // or already at stage 3 (support for child and family) or beyond.
+        let multiAgency = try await persistent.json["pupils"].array.filter { pupil in
+            guard let found = byPupil[pupil["upn"].text] else { return false }
+            let flags = found["flags"]
+            return (found["stage"].int ?? 0) >= 3 || ["hasSocialWorker", "childInNeed", "childProtectionPlan", "childLookedAfter"].contains { flags[$0].bool == true }
+        }.map(row)
+        values["severeRows"] = severeRows
+        values["severeNone"] = severeRows.isEmpty
+        values["multiAgency"] = multiAgency
+        values["multiAgencyNone"] = multiAgency.isEmpty
+        values["prepared"] = PortalFormat.dateTime(ISO8601DateFormatter().string(from: Date()))
+        values["preparedBy"] = account.displayName
+        return values
+    }
+
+    /// The pack as a PDF: the page's own HTML with the stylesheet inlined, printed by Chromium (A4).
+    func pdf(_ urn: String, context: PortalContext) async throws -> Response {
+        let values = try await values(urn, context: context)
+        let body = Page.library.render(values, withTemplate: "pack") ?? ""
+        let html = """
+            <!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>Targeting support meeting pack, school \(urn)</title>
+            <style>\(Stylesheet.css) @page { size: A4; margin: 15mm } body { font-size: 10pt } .no-print { display: none }</style></head>
+            <body><main>\(body)</main></body></html>
+            """
+        let pdf = try await PDFPrinter(chromium: chromium).print(html)
+        return Response(status: .ok, headers: [.contentType: "application/pdf", .cacheControl: "no-store",
+                                               .contentDisposition: "attachment; filename=\"tsm-pack-\(urn).pdf\""],
+                        body: .init(byteBuffer: ByteBuffer(bytes: pdf)))
+    }
+}
+
+/// Prints HTML to PDF with headless Chromium as a child process; the task waits without holding a thread, and a
+/// Chromium that hangs is stopped after a minute.
+struct PDFPrinter: Sendable {
+    let chromium: String
+
+    struct Failed: Error, CustomStringConvertible { var description: String }
+
+    func print(_ html: String) async throws -> Data {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pack-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let page = folder.appendingPathComponent("pack.html"), output = folder.appendingPathComponent("pack.pdf")
+        try Data(html.utf8).write(to: page)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: chromium.hasPrefix("/") ? chromium : "/usr/bin/\(chromium)")
+        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--user-data-dir=\(folder.path)/profile",
+                             "--print-to-pdf=\(output.path)", page.absoluteString]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do { try process.run() } catch { process.terminationHandler = nil; continuation.resume(throwing: error) }
+        }
+        guard status == 0, let data = try? Data(contentsOf: output), data.starts(with: Array("%PDF".utf8)) else {
+            throw Failed(description: "chromium exited \(status) without a PDF")
+        }
+        return data
+    }
+}
