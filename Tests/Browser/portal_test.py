@@ -16,7 +16,8 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 PORTAL = os.environ["PORTAL"]
 PASSWORD = os.environ["PASSWORD"]
@@ -53,7 +54,20 @@ def sign_in(driver, username, password=PASSWORD):
     driver.get(PORTAL + "/sign-in")
     driver.find_element(By.ID, "username").send_keys(username)
     driver.find_element(By.ID, "password").send_keys(password)
-    driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    submit(driver, driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
+
+
+def submit(driver, element):
+    """Clicks a form's button (or a link) and waits until the next page has replaced this one."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
+
+
+def keyboard_submit(driver):
+    page = driver.find_element(By.TAG_NAME, "html")
+    driver.switch_to.active_element.send_keys(Keys.ENTER)
+    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
 
 
 def shoot(driver, name):
@@ -137,14 +151,14 @@ def main():
             if driver.switch_to.active_element.get_attribute("id") == "add-entry":
                 break
             driver.switch_to.active_element.send_keys(Keys.TAB)
-        driver.switch_to.active_element.send_keys(Keys.ENTER)
+        keyboard_submit(driver)
         check("Chronology entry added" in driver.page_source, "a chronology entry is added with the keyboard alone")
         entries = api(COORDINATOR, f"/v1/cases/{case_id}/chronology", officer_token)["entries"]
         check(any(e["type"] == "call" and "anxious about school" in e["summary"] and e["actor"] == "demo-officer" for e in entries),
               "the coordinator holds the entry, by the officer")
 
         # An empty entry is refused, naming the field.
-        driver.find_element(By.ID, "add-entry").click()
+        submit(driver, driver.find_element(By.ID, "add-entry"))
         check("Enter what happened" in error_summary(driver), "an empty entry is refused: the error summary names the field")
 
         # Every checklist item of stages 1 and 2 done but one; the move is refused naming it.
@@ -153,16 +167,16 @@ def main():
         check(len(open_items) >= 2, f"the case has open checklist items ({len(open_items)})")
         held_back = open_items[-1]
         for item in open_items[:-1]:
-            driver.find_element(By.ID, f"item-{item['stage']}-{item['key']}").click()
-        driver.find_element(By.ID, "move-stage").click()
+            submit(driver, driver.find_element(By.ID, f"item-{item['stage']}-{item['key']}"))
+        submit(driver, driver.find_element(By.ID, "move-stage"))
         summary = error_summary(driver)
         check(held_back["question"] in summary, "the refused move's error summary names the open item")
         link = driver.find_element(By.CSS_SELECTOR, f".error-summary a[href='#item-{held_back['stage']}-{held_back['key']}']")
         check(link is not None, "the error links to the item's button")
         shoot(driver, "case-error")
         link.click()
-        driver.find_element(By.ID, f"item-{held_back['stage']}-{held_back['key']}").click()
-        driver.find_element(By.ID, "move-stage").click()
+        submit(driver, driver.find_element(By.ID, f"item-{held_back['stage']}-{held_back['key']}"))
+        submit(driver, driver.find_element(By.ID, "move-stage"))
         check("Stage changed" in driver.page_source and "Stage 3:" in driver.page_source, "with the item done, the case moves to stage 3")
         check(api(COORDINATOR, f"/v1/cases/{case_id}", officer_token)["case"]["stage"] == 3, "the coordinator has the case at stage 3")
 
@@ -189,7 +203,7 @@ def main():
         driver.get(f"{PORTAL}/cases/{case_id}")
         Select(driver.find_element(By.ID, "oversight-decision")).select_by_value("approve")
         driver.find_element(By.ID, "oversight-rationale").send_keys("Support has been offered to both parents and evidenced; approve.")
-        driver.find_element(By.ID, "record-oversight").click()
+        submit(driver, driver.find_element(By.ID, "record-oversight"))
         check("Oversight decision recorded" in driver.page_source, "the manager records oversight")
         entries = api(COORDINATOR, f"/v1/cases/{case_id}/chronology", manager_token)["entries"]
         check(any(e["type"] == "oversight" and e["actor"] == "demo-manager" for e in entries), "the coordinator's chronology holds the manager's oversight")
@@ -202,14 +216,19 @@ def main():
         buttons = driver.find_elements(By.CSS_SELECTOR, "button[id^='record-']")
         if check(bool(buttons), "the chair's calendar has a booking to record"):
             booking = buttons[0].get_attribute("id")[len("record-"):]
-            driver.find_element(By.XPATH, f"//form[@action='/calendar/bookings/{booking}/outcome']/ancestor::details/summary").click()
-            buttons[0].click()  # nothing chosen: refused, naming the fields
+            details = driver.find_element(By.XPATH, f"//form[@action='/calendar/bookings/{booking}/outcome']/ancestor::details")
+            summary = details.find_element(By.TAG_NAME, "summary")
+            driver.execute_script("arguments[0].scrollIntoView()", summary)
+            summary.click()  # the person opens "Record the outcome"
+            if details.get_attribute("open") is None:
+                driver.execute_script("arguments[0].open = true", details)
+            submit(driver, driver.find_element(By.ID, f"record-{booking}"))
             check("Select the meeting's outcome" in error_summary(driver), "an outcome without a choice is refused, naming the field")
             Select(driver.find_element(By.ID, f"outcome-{booking}")).select_by_value("further_recommendations")
             driver.find_element(By.ID, f"rationale-{booking}").send_keys("Family engaging with early help; review in six weeks.")
             driver.find_element(By.ID, f"recommendation-{booking}").send_keys("Attend the weekly mentoring sessions")
             driver.find_element(By.ID, f"due-{booking}").send_keys("2027-02-26")
-            driver.find_element(By.ID, f"record-{booking}").click()
+            submit(driver, driver.find_element(By.ID, f"record-{booking}"))
             check("Outcome recorded" in driver.page_source, "the chair records the outcome")
 
         # --- a school lead sees their own school only, whatever the URL says
@@ -226,7 +245,7 @@ def main():
         check(driver.find_element(By.TAG_NAME, "h1").text == f"School {LEAD_SCHOOL}", "the lead's own school opens")
 
         # --- sign-out ends the session
-        driver.find_element(By.CSS_SELECTOR, ".header-account button").click()
+        submit(driver, driver.find_element(By.CSS_SELECTOR, ".header-account button"))
         driver.get(PORTAL + "/")
         check("/sign-in" in driver.current_url, "after sign-out the worklist asks to sign in again")
     finally:

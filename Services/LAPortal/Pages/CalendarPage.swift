@@ -73,12 +73,14 @@ struct CalendarPage: Sendable {
                     "booked": session["bookings"].array.count, "chair": session["chair"].text,
                     "bookings": session["bookings"].array.map { booking -> [String: Any] in
                         let id = booking["bookingId"].text
-                        return ["slot": (Int(booking["slot"].text) ?? 0) + 1, "caseId": booking["caseId"].text, "bookingId": id,
-                                "status": PortalFormat.words(booking["status"].text), "canRecord": mine && booking["status"].string == "confirmed",
-                                "outcomeError": errors.first { $0.field == "outcome-\(id)" }?.message ?? "",
-                                "rationaleError": errors.first { $0.field == "rationale-\(id)" }?.message ?? "",
-                                "recommendationError": errors.first { $0.field == "recommendation-\(id)" }?.message ?? "",
-                                "outcomes": Self.outcomes.map { ["value": $0.0, "label": $0.1] }]
+                        var row: [String: Any] = ["slot": (Int(booking["slot"].text) ?? 0) + 1, "caseId": booking["caseId"].text, "bookingId": id,
+                                                  "status": PortalFormat.words(booking["status"].text), "canRecord": mine && booking["status"].string == "confirmed",
+                                                  "outcomes": Self.outcomes.map { ["value": $0.0, "label": $0.1] }]
+                        // Only an error that exists is set: a section renders for any string, even an empty one.
+                        for name in ["outcome", "rationale", "recommendation"] {
+                            if let message = errors.first(where: { $0.field == "\(name)-\(id)" })?.message { row["\(name)Error"] = message }
+                        }
+                        return row
                     },
                     "empty": session["bookings"].array.isEmpty]
         }

@@ -135,8 +135,7 @@ struct CasePage: Sendable {
         let values = CaseView.values(view: view.json, chronology: chronology.json, weeks: await weeks, attendance: await attendance,
                                      messages: await messages, account: account, errors: errors, form: form)
         var all = values
-        all["notice"] = notice ?? ""
-        all["hasNotice"] = notice != nil
+        if let notice { all["notice"] = notice; all["hasNotice"] = true }
         return Page.render("case", title: (errors.isEmpty ? "" : "Error: ") + "Case \(id)", values: all, context: context, status: status, active: "/cases")
     }
 }

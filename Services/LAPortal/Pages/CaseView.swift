@@ -73,16 +73,18 @@ enum CaseView {
         values["formOutcome"] = form?["outcome"] ?? ""
         values["formRationale"] = form?["rationale"] ?? ""
         for error in errors { values["error-\(error.field)"] = error.message }
-        values["summaryError"] = errors.first { $0.field == "entry-summary" }?.message ?? ""
-        values["typeError"] = errors.first { $0.field == "entry-type" }?.message ?? ""
-        values["rationaleError"] = errors.first { $0.field == "oversight-rationale" }?.message ?? ""
-        values["decisionError"] = errors.first { $0.field == "oversight-decision" }?.message ?? ""
-        values["stageError"] = errors.first { $0.field == "stage-to" }?.message ?? ""
+        // A section renders for any string, even an empty one: an error's key is set only when there is one.
+        for (key, field) in [("summaryError", "entry-summary"), ("typeError", "entry-type"), ("rationaleError", "oversight-rationale"),
+                             ("decisionError", "oversight-decision"), ("stageError", "stage-to")] {
+            if let message = errors.first(where: { $0.field == field })?.message { values[key] = message }
+        }
 
         // Chronology, newest first.
         values["entries"] = chronology["entries"].array.reversed().map { entry in
-            ["type": PortalFormat.words(entry["type"].text), "summary": entry["summary"].text, "outcome": entry["outcome"].string ?? "",
-             "actor": entry["actor"].text, "role": entry["actorRole"].text, "at": PortalFormat.dateTime(entry["at"].string)] as [String: Any]
+            var row: [String: Any] = ["type": PortalFormat.words(entry["type"].text), "summary": entry["summary"].text,
+                                      "actor": entry["actor"].text, "role": entry["actorRole"].text, "at": PortalFormat.dateTime(entry["at"].string)]
+            if let outcome = entry["outcome"].string, !outcome.isEmpty { row["outcome"] = outcome }
+            return row
         }
         values["offers"] = view["supportOffers"].array.map {
             ["what": $0["what"].text, "who": $0["contactId"].string ?? "The child", "offered": PortalFormat.date($0["offeredOn"].string),

@@ -14,9 +14,11 @@ struct CasesList: Sendable {
              "status": PortalFormat.words(item["status"].text), "urgency": PortalFormat.words(item["urgency"].text), "high": item["urgency"].string == "high",
              "rate": PortalFormat.percent(item["latestFigures"]["attendanceRate"].double)]
         }
-        return Page.render("cases", title: "Cases", values: [
-            "cases": cases, "total": answer.json["total"].int ?? cases.count, "stageName": stage.map { "\($0)" } ?? "",
+        var values: [String: Any] = [
+            "cases": cases, "total": answer.json["total"].int ?? cases.count,
             "stageOptions": (1...5).map { ["value": $0, "label": "\($0). \(WorklistPage.stageTitle($0))", "selected": $0 == stage] },
-        ], context: context, active: "/cases")
+        ]
+        if let stage { values["stageName"] = "\(stage)" }  // a section renders for any string, even an empty one
+        return Page.render("cases", title: "Cases", values: values, context: context, active: "/cases")
     }
 }

@@ -11,7 +11,10 @@ struct SignInRoutes: Sendable {
     let logger: Logger
 
     func add(to router: Router<PortalContext>) {
-        router.get("/sign-in") { request, context in signInPage(next: request.uri.queryParameters["next"].map(String.init), context: context) }
+        router.get("/sign-in") { request, context in
+            signInPage(next: request.uri.queryParameters["next"].map(String.init), context: context, existingToken: request.cookies[CookieJar.signInToken]?.value)
+        }
+        router.get("/favicon.ico") { _, _ in Response(status: .noContent) }
         router.post("/sign-in") { request, context in try await signIn(request, context) }
         router.post("/sign-out") { _, context in try await signOut(context) }
         router.get("/assets/portal.css") { _, _ in
@@ -27,10 +30,12 @@ struct SignInRoutes: Sendable {
     }
 
     /// The form, with a fresh double-submit token in a cookie and the form.
+    /// The browser's token is kept while it has one: a second tab (or the browser's own request for an icon) must
+    /// not make the first tab's form stale.
     func signInPage(next: String?, context: PortalContext, errors: [(field: String, message: String)] = [], username: String = "",
-                    status: HTTPResponse.Status = .ok) -> Response {
+                    status: HTTPResponse.Status = .ok, existingToken: String? = nil) -> Response {
         if context.account != nil, errors.isEmpty { return .redirect(to: Self.safe(next)) }
-        let token = SessionStore.randomToken()
+        let token = existingToken.flatMap { $0.count == 43 ? $0 : nil } ?? SessionStore.randomToken()
         var values: [String: Any] = [
             "signInToken": token, "next": Self.safe(next), "username": username,
             "errors": errors.map { ["field": $0.field, "message": $0.message] },
@@ -47,19 +52,22 @@ struct SignInRoutes: Sendable {
         guard let sent = form["csrf"], let expected = request.cookies[CookieJar.signInToken]?.value, SessionStore.same(sent, expected) else {
             return signInPage(next: next, context: context, errors: [("username", "The sign-in form had expired: sign in again")], status: .forbidden)
         }
+        let existing = request.cookies[CookieJar.signInToken]?.value
+        func page(_ errors: [(String, String)], _ username: String, _ status: HTTPResponse.Status) -> Response {
+            signInPage(next: next, context: context, errors: errors, username: username, status: status, existingToken: existing)
+        }
         let username = form.text("username")?.lowercased() ?? "", password = form["password"] ?? ""
         var errors: [(String, String)] = []
         if username.isEmpty { errors.append(("username", "Enter your username")) }
         if password.isEmpty { errors.append(("password", "Enter your password")) }
-        guard errors.isEmpty else { return signInPage(next: next, context: context, errors: errors, username: username, status: .unprocessableContent) }
+        guard errors.isEmpty else { return page(errors, username, .unprocessableContent) }
         switch try await accounts.signIn(username: username, password: password, lockAfter: settings.lockoutAttempts,
                                          lockMinutes: settings.lockoutMinutes, client: context.client) {
         case .refused:
-            return signInPage(next: next, context: context, errors: [("username", "The username or password is not right")], username: username,
-                              status: .unauthorized)
+            return page([("username", "The username or password is not right")], username, .unauthorized)
         case .locked(let minutes):
-            return signInPage(next: next, context: context, errors: [("username", "This account is locked after \(settings.lockoutAttempts) failed sign-ins: try again in \(minutes) minutes, or ask your administrator to unlock it")],
-                              username: username, status: .tooManyRequests)
+            return page([("username", "This account is locked after \(settings.lockoutAttempts) failed sign-ins: try again in \(minutes) minutes, or ask your administrator to unlock it")],
+                        username, .tooManyRequests)
         case .signedIn(let account):
             if let old = context.sessionCookie { try await sessions.end(cookie: old) }
             let (cookie, _) = try await sessions.start(username: account.username)
