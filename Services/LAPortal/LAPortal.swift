@@ -29,7 +29,7 @@ struct LAPortal {
         let configuration: ServiceConfiguration, settings: PortalSettings
         do {
             configuration = try ServiceConfiguration(environment: environment, service: descriptor, usesBroker: false)
-            settings = try PortalSettings(environment: EnvironmentReader(environment))
+            settings = try PortalSettings(environment: EnvironmentReader(environment, secrets: ["POSTGRES_PASSWORD", "PORTAL_OIDC_CLIENT_SECRET"]))
         } catch {
             FileHandle.standardError.write(Data("la-portal: configuration error: \(error)\n".utf8))
             exit(ServiceMain.configurationErrorStatus)

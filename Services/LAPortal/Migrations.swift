@@ -3,7 +3,7 @@ import Storage
 /// The forward-only migrations of the `la_portal` schema: people's local accounts, their sessions and the sign-in
 /// log. The portal keeps no domain data: every page is read from the services' APIs. Append; never edit one that has shipped.
 enum Migrations {
-    static let all: [Migration] = [accounts]
+    static let all: [Migration] = [accounts, federated]
 
     static let accounts = Migration(version: 1, name: "local accounts, sessions and sign-ins", statements: [
         """
@@ -40,5 +40,20 @@ enum Migrations {
             client text
         )
         """,
+    ])
+
+    /// Sign-in through the LA's identity provider: each sign-in's state, nonce and PKCE verifier until the provider
+    /// sends the browser back (ten minutes at most), and accounts that exist because the provider vouched for them.
+    static let federated = Migration(version: 2, name: "sign-in through the LA's identity provider", statements: [
+        """
+        CREATE TABLE oidc_sign_ins (
+            state text PRIMARY KEY,
+            nonce text NOT NULL,
+            verifier text NOT NULL,
+            next text NOT NULL,
+            created_at timestamptz NOT NULL DEFAULT now()
+        )
+        """,
+        "ALTER TABLE accounts ADD COLUMN federated boolean NOT NULL DEFAULT false",
     ])
 }

@@ -18,11 +18,17 @@ enum PortalApplication {
         let router = Router(context: PortalContext.self)
         router.middlewares.add(MetricsMiddleware())
         router.middlewares.add(LogRequestsMiddleware(.debug))
+        // Outside the session (PostgreSQL away) and inside it (so an error page keeps the person's header and menu).
         router.middlewares.add(PageErrorMiddleware(logger: logger))
         router.middlewares.add(SessionMiddleware(sessions: sessions, accounts: accounts))
+        router.middlewares.add(PageErrorMiddleware(logger: logger))
         OperationalRoutes.add(to: router, checks: [PostgresReadinessCheck(client: postgres, logger: logger)], registry: registry)
-        SignInRoutes(accounts: accounts, sessions: sessions, settings: settings, cookies: CookieJar(secure: settings.secureCookies), logger: logger)
-            .add(to: router)
+        let cookies = CookieJar(secure: settings.secureCookies)
+        SignInRoutes(accounts: accounts, sessions: sessions, settings: settings, cookies: cookies, logger: logger).add(to: router)
+        if let oidc = settings.oidc {
+            OIDCRoutes(provider: OIDCProvider(settings: oidc, logger: logger), settings: oidc, accounts: accounts, sessions: sessions, cookies: cookies,
+                       postgres: postgres, logger: logger).add(to: router)
+        }
         WorklistPage(services: services).add(to: router)
         CasePage(services: services).add(to: router)
         SchoolPage(services: services).add(to: router)
@@ -55,6 +61,8 @@ struct PageErrorMiddleware: RouterMiddleware {
                               detail: "\(unreachable.service.rawValue) is not answering. Try again in a few minutes; nothing you sent was lost.", context: context)
         } catch let refused as PageRefusal {
             return Page.error(refused.status, title: refused.title, detail: refused.detail, context: context)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            return Page.error(.contentTooLarge, title: "That was too much to send", detail: "Shorten what you wrote and try again.", context: context)
         } catch let error as HTTPError where error.status == .notFound {
             return Page.error(.notFound, title: "Page not found", detail: "If you typed the web address, check it is correct.", context: context)
         } catch {

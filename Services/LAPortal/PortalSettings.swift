@@ -24,6 +24,10 @@ struct PortalSettings: Sendable {
     var lockoutMinutes: Int
     /// `PORTAL_PDF_RENDERER` (default `chromium`): prints the meeting pack to PDF.
     var chromium: String
+    /// Sign-in through the LA's identity provider, when set (``OIDCSettings``).
+    var oidc: OIDCSettings?
+    /// `PORTAL_LOCAL_SIGN_IN` (default true): whether local accounts may sign in with a password.
+    var localSignIn: Bool
 
     init(environment env: EnvironmentReader) throws(ConfigurationError) {
         coordinator = env.string("PORTAL_COORDINATOR_URL", default: "http://127.0.0.1:8083")
@@ -39,5 +43,7 @@ struct PortalSettings: Sendable {
         lockoutAttempts = try env.int("PORTAL_LOCKOUT_ATTEMPTS", default: 5, range: 1...50, expected: "a number of attempts from 1 to 50")
         lockoutMinutes = try env.int("PORTAL_LOCKOUT_MINUTES", default: 15, range: 1...1440, expected: "minutes from 1 to 1440")
         chromium = env.string("PORTAL_PDF_RENDERER", default: "chromium")
+        oidc = try OIDCSettings(environment: env)
+        localSignIn = try env.choice("PORTAL_LOCAL_SIGN_IN", default: true, options: ["true": true, "false": false])
     }
 }

@@ -97,6 +97,41 @@ def error_summary(driver):
     return found[0].text if found else ""
 
 
+def oidc_sign_in(driver):
+    """The second portal signs people in through the LA's OpenID Connect provider (the stand-in): its groups give the
+    role, its schools claim the scope; a person in no group with a role is refused; a forged callback is refused."""
+    portal = os.environ.get("OIDC_PORTAL")
+    if not portal:
+        return
+    driver.delete_all_cookies()
+    driver.get(portal + "/cases")
+    check("/sign-in" in driver.current_url and not driver.find_elements(By.ID, "password"),
+          "OIDC portal: sign-in offers the council's account only (local sign-in off)")
+    submit(driver, driver.find_element(By.ID, "oidc-sign-in"))
+    check("Local identity provider" in driver.page_source, "OIDC portal: the browser is sent to the provider")
+    driver.find_element(By.ID, "user-rowan.patel").click()
+    submit(driver, driver.find_element(By.ID, "continue"))
+    WebDriverWait(driver, 30).until(lambda d: d.current_url.startswith(portal))
+    check(driver.find_element(By.TAG_NAME, "h1").text == "Cases" and "Rowan Patel" in driver.page_source,
+          "OIDC portal: signed in as the provider's person, back at the page asked for")
+    driver.get(f"{portal}/schools/{LEAD_SCHOOL}")
+    check(driver.find_element(By.TAG_NAME, "h1").text == f"School {LEAD_SCHOOL}", "OIDC portal: the school named by the provider's claim opens")
+    cases = [c for c in api(COORDINATOR, "/v1/cases", os.environ["MANAGER_TOKEN"])["cases"] if c["schoolUrn"] != LEAD_SCHOOL]
+    if cases:
+        driver.get(f"{portal}/cases/{cases[0]['caseId']}")
+        check(driver.find_element(By.TAG_NAME, "h1").text == "Page not found", "OIDC portal: another school's case is not found")
+    driver.get(f"{portal}/sign-in/callback?code=forged&state=forged")
+    check(driver.find_element(By.TAG_NAME, "h1").text == "Sorry, you could not be signed in", "OIDC portal: a forged callback is refused")
+    driver.delete_all_cookies()
+    driver.get(portal + "/sign-in")
+    submit(driver, driver.find_element(By.ID, "oidc-sign-in"))
+    driver.find_element(By.ID, "user-casey.brook").click()
+    submit(driver, driver.find_element(By.ID, "continue"))
+    WebDriverWait(driver, 30).until(lambda d: d.current_url.startswith(portal))
+    check(driver.find_element(By.TAG_NAME, "h1").text == "You do not have access to this service" and driver.get_cookie("portal_session") is None,
+          "OIDC portal: a person in no group with a role is refused, with no session")
+
+
 def main():
     manager_token, officer_token = os.environ["MANAGER_TOKEN"], os.environ["OFFICER_TOKEN"]
     driver = browser()
@@ -248,6 +283,7 @@ def main():
         submit(driver, driver.find_element(By.CSS_SELECTOR, ".header-account button"))
         driver.get(PORTAL + "/")
         check("/sign-in" in driver.current_url, "after sign-out the worklist asks to sign in again")
+        oidc_sign_in(driver)
     finally:
         driver.quit()
     print(f"portal browser test: {len(passed)} checks passed, {len(failures)} failed")

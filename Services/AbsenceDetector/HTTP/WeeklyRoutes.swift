@@ -71,13 +71,7 @@ struct WeeklyRoutes: Sendable {
         let urn = try context.visibleSchool()
         let wanted: Int
         do { wanted = try Self.count(request) } catch { return try JSONResponse.error(.badRequest, error.message) }
-        let rows = try await postgres.query("SELECT upn FROM pupil_state WHERE school_urn = \(urn)", logger: logger)
-        var upns: [String] = []
-        for try await upn in rows.decode(String.self) { upns.append(upn) }
-        var histories: [SessionHistory] = []
-        for upn in upns {
-            if let state = try await PupilStateStore.load(school: urn, upn: upn, on: postgres, logger: logger) { histories.append(state.history) }
-        }
+        let histories = try await PupilStateStore.load(school: urn, on: postgres, logger: logger).map(\.history)
         return try JSONResponse.make(.ok, SchoolTrend(schoolUrn: urn, pupils: histories.count, weeks: Self.weeks(histories, last: wanted)))
     }
 

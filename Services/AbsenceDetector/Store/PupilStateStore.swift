@@ -36,6 +36,14 @@ enum PupilStateStore {
         return nil
     }
 
+    /// Every pupil's state at one school, in one query (a school's weekly trend).
+    static func load(school: String, on client: PostgresClient, logger: Logger) async throws -> [PupilState] {
+        let rows = try await client.query("SELECT \(unescaped: columns) FROM pupil_state WHERE school_urn = \(school)", logger: logger)
+        var pupils: [PupilState] = []
+        for try await row in rows.decode(Row.self) { pupils.append(decode(row)) }
+        return pupils
+    }
+
     /// Every school enrolment of a pupil (a pupil who moved school has more than one).
     static func schools(of upn: String, on client: PostgresClient, logger: Logger) async throws -> [String] {
         let rows = try await client.query("SELECT school_urn FROM pupil_state WHERE upn = \(upn) ORDER BY updated_at DESC", logger: logger)

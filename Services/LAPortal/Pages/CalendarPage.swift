@@ -30,6 +30,7 @@ struct CalendarPage: Sendable {
         let account = try context.signedIn()
         let answer = try await services.send(.POST, .scheduler, "/v1/requests/\(try Self.token(context, "referral"))/accept", body: [:], as: account)
         guard answer.ok else {
+            if [401, 403, 404].contains(answer.status) || answer.status >= 500 { throw PageRefusal.from(answer) }
             return try await page(context, errors: [.init(field: "requests", message: answer.json["error"].string ?? "The request was not accepted")], status: .conflict)
         }
         return .redirect(to: "/calendar?done=accepted", type: .normal)
@@ -45,7 +46,10 @@ struct CalendarPage: Sendable {
         if form.text("outcome") == "further_recommendations", form.text("recommendation") == nil {
             errors.append(.init(field: "recommendation-\(booking)", message: "Enter at least one recommendation"))
         }
-        guard errors.isEmpty else { return try await page(context, errors: errors, status: .unprocessableContent) }
+        if form.text("recommendation") != nil, form.text("due")?.wholeMatch(of: /\d{4}-\d{2}-\d{2}/) == nil {
+            errors.append(.init(field: "due-\(booking)", message: "Enter the date the recommendation is due, for example 2027-01-31"))
+        }
+        guard errors.isEmpty else { return try await page(context, errors: errors, form: (booking, form), status: .unprocessableContent) }
         var body: [String: Any] = ["outcome": form.text("outcome")!, "rationale": form.text("rationale")!]
         if let text = form.text("recommendation") {
             body["recommendations"] = [["text": text, "owner": form.text("owner") ?? "family", "due": form.text("due") ?? ""]]
@@ -54,13 +58,16 @@ struct CalendarPage: Sendable {
         guard answer.ok else {
             if answer.status == 404 { throw PageRefusal.from(answer) }
             let message = answer.json["error"].string ?? "The outcome was not recorded"
+            if answer.status >= 500 { throw PageRefusal.from(answer) }
             return try await page(context, errors: [.init(field: "outcome-\(booking)", message: message.prefix(1).uppercased() + message.dropFirst())],
-                                  status: answer.status == 403 ? .forbidden : answer.status == 409 ? .conflict : .unprocessableContent)
+                                  form: (booking, form), status: answer.status == 403 ? .forbidden : answer.status == 409 ? .conflict : .unprocessableContent)
         }
         return .redirect(to: "/calendar?done=outcome", type: .normal)
     }
 
-    func page(_ context: PortalContext, notice: String? = nil, errors: [CasePage.FormError] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
+    /// `form`: what the chair typed for one booking, shown again beside the errors.
+    func page(_ context: PortalContext, notice: String? = nil, errors: [CasePage.FormError] = [], form: (booking: String, body: FormBody)? = nil,
+              status: HTTPResponse.Status = .ok) async throws -> Response {
         let account = try context.signedIn()
         let sessions = try await services.get(.scheduler, "/v1/sessions", as: account)
         guard sessions.ok else { throw PageRefusal.from(sessions) }
@@ -73,12 +80,20 @@ struct CalendarPage: Sendable {
                     "booked": session["bookings"].array.count, "chair": session["chair"].text,
                     "bookings": session["bookings"].array.map { booking -> [String: Any] in
                         let id = booking["bookingId"].text
+                        let typed = form?.booking == id ? form?.body : nil
                         var row: [String: Any] = ["slot": (Int(booking["slot"].text) ?? 0) + 1, "caseId": booking["caseId"].text, "bookingId": id,
                                                   "status": PortalFormat.words(booking["status"].text), "canRecord": mine && booking["status"].string == "confirmed",
-                                                  "outcomes": Self.outcomes.map { ["value": $0.0, "label": $0.1] }]
+                                                  "outcomes": Self.outcomes.map { ["value": $0.0, "label": $0.1, "selected": typed?["outcome"] == $0.0] },
+                                                  "owners": ["family", "school", "child", "professional"].map {
+                                                      ["value": $0, "label": $0.capitalized, "selected": typed?["owner"] == $0] },
+                                                  "formRationale": typed?["rationale"] ?? "", "formRecommendation": typed?["recommendation"] ?? "",
+                                                  "formDue": typed?["due"] ?? ""]
                         // Only an error that exists is set: a section renders for any string, even an empty one.
-                        for name in ["outcome", "rationale", "recommendation"] {
-                            if let message = errors.first(where: { $0.field == "\(name)-\(id)" })?.message { row["\(name)Error"] = message }
+                        for name in ["outcome", "rationale", "recommendation", "due"] {
+                            if let message = errors.first(where: { $0.field == "\(name)-\(id)" })?.message {
+                                row["\(name)Error"] = message
+                                row["hasError"] = true
+                            }
                         }
                         return row
                     },

@@ -50,7 +50,7 @@ struct CasePage: Sendable {
         if let engagement = form.text("parentEngagement") { body["parentEngagement"] = engagement }
         let answer = try await services.send(.POST, .coordinator, "/v1/cases/\(id)/chronology", body: body, as: account)
         return try await after(answer, id: id, done: "chronology", fields: ["type": "entry-type", "summary": "entry-summary", "parentEngagement": "entry-engagement"],
-                               context: context, form: form)
+                               otherwise: "entry-type", context: context, form: form)
     }
 
     func checklist(_ request: Request, _ context: PortalContext) async throws -> Response {
@@ -58,12 +58,12 @@ struct CasePage: Sendable {
         let form = try await FormBody.read(request, context: context)
         guard let stage = form.text("stage").flatMap(Int.init), let key = form.text("key"), key.allSatisfy({ $0.isLetter || $0 == "_" }),
               let state = form.text("state"), ["done", "open", "not_applicable"].contains(state) else {
-            return try await page(id, context: context, errors: [.init(field: "checklist", message: "Choose a checklist item to update")], status: .unprocessableContent)
+            return try await page(id, context: context, errors: [.init(field: "checklists", message: "Choose a checklist item to update")], status: .unprocessableContent)
         }
         var body: [String: Any] = ["state": state]
         if let reason = form.text("reason") { body["reason"] = reason }
         let answer = try await services.send(.PUT, .coordinator, "/v1/cases/\(id)/checklist/\(stage)/\(key)", body: body, as: account)
-        return try await after(answer, id: id, done: "checklist", fields: ["reason": "item-\(stage)-\(key)"], context: context, form: form)
+        return try await after(answer, id: id, done: "checklist", fields: ["reason": "item-\(stage)-\(key)"], otherwise: "checklists", context: context, form: form)
     }
 
     func stage(_ request: Request, _ context: PortalContext) async throws -> Response {
@@ -75,7 +75,7 @@ struct CasePage: Sendable {
         var body: [String: Any] = ["to": target]
         if let reason = form.text("reason") { body["reason"] = reason }
         let answer = try await services.send(.POST, .coordinator, "/v1/cases/\(id)/stage", body: body, as: account)
-        return try await after(answer, id: id, done: "stage", fields: ["to": "stage-to", "reason": "stage-reason"], context: context, form: form)
+        return try await after(answer, id: id, done: "stage", fields: ["to": "stage-to", "reason": "stage-to"], otherwise: "stage-to", context: context, form: form)
     }
 
     func oversight(_ request: Request, _ context: PortalContext) async throws -> Response {
@@ -88,20 +88,23 @@ struct CasePage: Sendable {
         let answer = try await services.send(.POST, .coordinator, "/v1/cases/\(id)/oversight",
                                              body: ["decision": form.text("decision")!, "rationale": form.text("rationale")!], as: account)
         return try await after(answer, id: id, done: "oversight", fields: ["decision": "oversight-decision", "rationale": "oversight-rationale"],
-                               context: context, form: form)
+                               otherwise: "oversight-decision", context: context, form: form)
     }
 
     /// Success: back to the case (post, redirect, get). A refusal: the case again with the service's reasons.
-    func after(_ answer: ServiceClient.Answer, id: String, done: String, fields: [String: String], context: PortalContext, form: FormBody) async throws -> Response {
+    /// `otherwise`: the field of the submitted form that an error naming no field (or a guard) links to.
+    func after(_ answer: ServiceClient.Answer, id: String, done: String, fields: [String: String], otherwise: String, context: PortalContext,
+               form: FormBody) async throws -> Response {
         if answer.ok { return .redirect(to: "/cases/\(id)?done=\(done)", type: .normal) }
-        if answer.status == 404 || answer.status == 403 || answer.status == 401 { throw PageRefusal.from(answer) }
-        let errors = Self.errors(from: answer, fields: fields)
+        // Not found, not allowed, or the service failing: a page of its own, not an error against a field.
+        if [401, 403, 404].contains(answer.status) || answer.status >= 500 { throw PageRefusal.from(answer) }
+        let errors = Self.errors(from: answer, fields: fields, otherwise: otherwise)
         return try await page(id, context: context, errors: errors, form: form, status: answer.status == 409 ? .conflict : .unprocessableContent)
     }
 
     /// The coordinator's refusal as errors a person can act on: every unmet guard (an open checklist item links to
     /// its row), or the field the service named.
-    static func errors(from answer: ServiceClient.Answer, fields: [String: String]) -> [FormError] {
+    static func errors(from answer: ServiceClient.Answer, fields: [String: String], otherwise: String) -> [FormError] {
         let unmet = answer.json["unmet"].array
         if !unmet.isEmpty {
             return unmet.map { guardItem in
@@ -109,12 +112,12 @@ struct CasePage: Sendable {
                 if guardItem["guard"].string == "checklist_incomplete", let match = detail.firstMatch(of: /^stage (\d) ([a-z_]+): (.*)$/) {
                     return FormError(field: "item-\(match.1)-\(match.2)", message: "Checklist item not complete (stage \(match.1)): \(match.3)")
                 }
-                return FormError(field: "stage-to", message: detail.prefix(1).uppercased() + detail.dropFirst())
+                return FormError(field: otherwise, message: detail.prefix(1).uppercased() + detail.dropFirst())
             }
         }
         let message = answer.json["error"].string ?? "The change was not saved (the service answered \(answer.status))"
         let name = message.split(separator: ":").first.map(String.init) ?? ""
-        let field = fields[name] ?? fields.values.sorted().first ?? "main-content"
+        let field = fields[name] ?? otherwise
         return [FormError(field: field, message: message.prefix(1).uppercased() + message.dropFirst())]
     }
 

@@ -69,13 +69,17 @@ enum CaseView {
         values["canOversee"] = account.has(.laManager)
         values["canRecord"] = account.has(anyOf: [.laOfficer, .laManager, .schoolLead, .socialWorker, .virtualSchool])
         values["entryTypes"] = entryTypes.map { ["value": $0, "label": PortalFormat.words($0), "selected": form?["type"] == $0] }
+        values["decisions"] = [("approve", "Approve: support is exhausted and evidenced"), ("refer_back", "Refer back to the caseworker")]
+            .map { ["value": $0.0, "label": $0.1, "selected": form?["decision"] == $0.0] }
+        values["engagements"] = [("engaged", "Engaged"), ("declined", "Declined"), ("no_response", "No response")]
+            .map { ["value": $0.0, "label": $0.1, "selected": form?["parentEngagement"] == $0.0] }
         values["formSummary"] = form?["summary"] ?? ""
         values["formOutcome"] = form?["outcome"] ?? ""
         values["formRationale"] = form?["rationale"] ?? ""
         for error in errors { values["error-\(error.field)"] = error.message }
         // A section renders for any string, even an empty one: an error's key is set only when there is one.
         for (key, field) in [("summaryError", "entry-summary"), ("typeError", "entry-type"), ("rationaleError", "oversight-rationale"),
-                             ("decisionError", "oversight-decision"), ("stageError", "stage-to")] {
+                             ("decisionError", "oversight-decision"), ("stageError", "stage-to"), ("engagementError", "entry-engagement")] {
             if let message = errors.first(where: { $0.field == field })?.message { values[key] = message }
         }
 

@@ -34,8 +34,11 @@ struct PackPage: Sendable {
         let la = await area, weeks = await trend
         var values = SchoolPage.values(urn: urn, summary: summary.json, la: la.ok ? la.json : nil, trend: weeks.ok ? weeks.json : nil,
                                        manager: account.has(.laManager))
+        let (severeAnswer, persistentAnswer, casesAnswer) = try await (severe, persistent, cases)
+        // A pack for a meeting must not say "no pupil" when a service did not answer: the page fails instead.
+        for answer in [severeAnswer, persistentAnswer, casesAnswer] where !answer.ok { throw PageRefusal.from(answer) }
         var byPupil: [String: JSON] = [:]
-        for item in try await cases.json["cases"].array { byPupil[item["upn"].text] = item }
+        for item in casesAnswer.json["cases"].array { byPupil[item["upn"].text] = item }
         func row(_ pupil: JSON) -> [String: Any] {
             let found = byPupil[pupil["upn"].text]
             let flags = found.map { $0["flags"].object.filter { $0.value.bool == true }.keys.sorted().map(WorklistPage.flagName) } ?? []
@@ -46,10 +49,10 @@ struct PackPage: Sendable {
                     "caseworker": found?["caseworker"].string ?? "Not assigned", "lead": found?["leadProfessional"]["name"].string ?? "Not named",
                     "flags": flags.joined(separator: ", ")]
         }
-        let severeRows = try await severe.json["pupils"].array.map(row)
+        let severeRows = severeAnswer.json["pupils"].array.map(row)
         // Multi-agency: persistently absent pupils with a social worker, in need, on a protection plan or looked after,
         // or already at stage 3 (support for child and family) or beyond.
-        let multiAgency = try await persistent.json["pupils"].array.filter { pupil in
+        let multiAgency = persistentAnswer.json["pupils"].array.filter { pupil in
             guard let found = byPupil[pupil["upn"].text] else { return false }
             let flags = found["flags"]
             return (found["stage"].int ?? 0) >= 3 || ["hasSocialWorker", "childInNeed", "childProtectionPlan", "childLookedAfter"].contains { flags[$0].bool == true }
@@ -79,14 +82,36 @@ struct PackPage: Sendable {
     }
 }
 
+/// Counts the PDF renders running; a render past the limit waits for a slot.
+actor PrintSlots {
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(count: Int) { free = count }
+
+    func acquire() async {
+        if free > 0 { free -= 1; return }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
+    }
+}
+
 /// Prints HTML to PDF with headless Chromium as a child process; the task waits without holding a thread, and a
 /// Chromium that hangs is stopped after a minute.
 struct PDFPrinter: Sendable {
     let chromium: String
+    var timeout: Duration = .seconds(60)
+    /// At most two Chromiums print at once, whoever asks: each takes a core and a few hundred megabytes.
+    static let slots = PrintSlots(count: 2)
 
     struct Failed: Error, CustomStringConvertible { var description: String }
 
     func print(_ html: String) async throws -> Data {
+        await Self.slots.acquire()
+        defer { Task { await Self.slots.release() } }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pack-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -98,6 +123,11 @@ struct PDFPrinter: Sendable {
                              "--print-to-pdf=\(output.path)", page.absoluteString]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
+        let watchdog = Task { [timeout] in
+            try await Task.sleep(for: timeout)
+            if process.isRunning { process.terminate() }
+        }
+        defer { watchdog.cancel() }
         let status: Int32 = try await withCheckedThrowingContinuation { continuation in
             process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
             do { try process.run() } catch { process.terminationHandler = nil; continuation.resume(throwing: error) }

@@ -37,10 +37,13 @@ struct SignInRoutes: Sendable {
         if context.account != nil, errors.isEmpty { return .redirect(to: Self.safe(next)) }
         let token = existingToken.flatMap { $0.count == 43 ? $0 : nil } ?? SessionStore.randomToken()
         var values: [String: Any] = [
-            "signInToken": token, "next": Self.safe(next), "username": username,
+            "signInToken": token, "next": Self.safe(next), "username": username, "localSignIn": settings.localSignIn,
             "errors": errors.map { ["field": $0.field, "message": $0.message] },
         ]
         for error in errors { values["\(error.field)Error"] = error.message }
+        if let oidc = settings.oidc {
+            values["oidc"] = ["name": oidc.displayName, "href": "/sign-in/oidc?next=" + (Self.safe(next).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "%2F")]
+        }
         var response = Page.render("signIn", title: errors.isEmpty ? "Sign in" : "Error: Sign in", values: values, context: PortalContext.signedOut(context), status: status)
         response.headers[values: .setCookie].append(cookies.set(CookieJar.signInToken, token))
         return response
@@ -56,6 +59,7 @@ struct SignInRoutes: Sendable {
         func page(_ errors: [(String, String)], _ username: String, _ status: HTTPResponse.Status) -> Response {
             signInPage(next: next, context: context, errors: errors, username: username, status: status, existingToken: existing)
         }
+        guard settings.localSignIn else { return page([("username", "Sign in with \(settings.oidc?.displayName ?? "your council account")")], "", .forbidden) }
         let username = form.text("username")?.lowercased() ?? "", password = form["password"] ?? ""
         var errors: [(String, String)] = []
         if username.isEmpty { errors.append(("username", "Enter your username")) }
@@ -86,9 +90,12 @@ struct SignInRoutes: Sendable {
         return response
     }
 
-    /// Only a path on this site: never another site (`//evil.example`, `https://...`).
+    /// Only a path on this site: never another site (`//evil.example`, `https://...`, `/\tevil`: browsers drop tabs
+    /// and newlines from a URL, so any character outside printable ASCII is refused).
     static func safe(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
+        guard let next, next.hasPrefix("/"), next.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }), !next.contains("\\") else { return "/" }
+        let second = next.dropFirst().first
+        guard second != "/" else { return "/" }
         return next
     }
 }

@@ -78,12 +78,15 @@ struct WorklistPage: Sendable {
     func unexplainedFirstDays(_ account: Account) async throws -> (rows: [[String: Any]], shown: Bool) {
         guard account.has(anyOf: [.laOfficer, .laManager, .schoolLead]) else { return ([], false) }
         let today = Self.todayInLondon()
-        let path = account.has(anyOf: [.laOfficer, .laManager]) ? "/v1/signals" : "/v1/schools/\(account.schools.first ?? "none")/signals"
-        let absent = await services.optional(.detector, "\(path)?date=\(today)&kind=first_day_absence&limit=1000", as: account)
-        let explained = await services.optional(.detector, "\(path)?date=\(today)&kind=first_day_absence_explained&limit=1000", as: account)
-        guard absent.ok else { return ([], true) }
-        let explainedKeys = Set(explained.json["signals"].array.map { "\($0["upn"].text) \($0["asOf"].text)" })
-        let open = absent.json["signals"].array.filter { !explainedKeys.contains("\($0["upn"].text) \($0["asOf"].text)") }
+        // An officer or a manager asks across their schools at once; a lead asks for each of theirs.
+        let paths = account.has(anyOf: [.laOfficer, .laManager]) ? ["/v1/signals"] : account.schools.map { "/v1/schools/\($0)/signals" }
+        var absent: [JSON] = [], explained: [JSON] = []
+        for path in paths {
+            absent += await services.optional(.detector, "\(path)?date=\(today)&kind=first_day_absence&limit=1000", as: account).json["signals"].array
+            explained += await services.optional(.detector, "\(path)?date=\(today)&kind=first_day_absence_explained&limit=1000", as: account).json["signals"].array
+        }
+        let explainedKeys = Set(explained.map { "\($0["upn"].text) \($0["asOf"].text)" })
+        let open = absent.filter { !explainedKeys.contains("\($0["upn"].text) \($0["asOf"].text)") }
         let cases = await services.optional(.coordinator, "/v1/cases", as: account)
         var byPupil: [String: JSON] = [:]
         for item in cases.json["cases"].array { byPupil[item["upn"].text] = item }

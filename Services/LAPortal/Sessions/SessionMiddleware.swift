@@ -8,7 +8,7 @@ struct SessionMiddleware: RouterMiddleware {
     let sessions: SessionStore
     let accounts: AccountStore
     /// Paths that need no sign-in.
-    static let open: Set<String> = ["/sign-in", "/assets/portal.css", "/health", "/ready", "/metrics", "/accessibility", "/favicon.ico"]
+    static let open: Set<String> = ["/sign-in", "/assets/portal.css", "/health", "/ready", "/metrics", "/accessibility", "/favicon.ico", "/sign-in/oidc", "/sign-in/callback"]
 
     func handle(_ request: Request, context: PortalContext, next: (Request, PortalContext) async throws -> Response) async throws -> Response {
         var context = context

@@ -26,32 +26,33 @@ extension Templates {
             <tbody>{{#bookings}}<tr><td>{{slot}}</td><td>{{caseId}}</td><td>{{status}}</td></tr>{{/bookings}}</tbody>
           </table></div>
           {{#bookings}}{{#canRecord}}
-          <details{{#outcomeError}} open{{/outcomeError}}{{#rationaleError}} open{{/rationaleError}}{{#recommendationError}} open{{/recommendationError}}>
+          <details{{#hasError}} open{{/hasError}}>
             <summary>Record the outcome for case {{caseId}}</summary>
             <form method="post" action="/calendar/bookings/{{bookingId}}/outcome" novalidate>
               <input type="hidden" name="csrf" value="{{csrf}}">
               <div class="form-group{{#outcomeError}} form-group-error{{/outcomeError}}">
                 <label class="label" for="outcome-{{bookingId}}">Outcome</label>
                 {{#outcomeError}}<p class="error-message" id="outcome-{{bookingId}}-error"><span class="visually-hidden">Error:</span> {{outcomeError}}</p>{{/outcomeError}}
-                <select class="select" id="outcome-{{bookingId}}" name="outcome"><option value="">Choose</option>{{#outcomes}}<option value="{{value}}">{{label}}</option>{{/outcomes}}</select>
+                <select class="select" id="outcome-{{bookingId}}" name="outcome"{{#outcomeError}} aria-describedby="outcome-{{bookingId}}-error"{{/outcomeError}}><option value="">Choose</option>{{#outcomes}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/outcomes}}</select>
               </div>
               <div class="form-group{{#rationaleError}} form-group-error{{/rationaleError}}">
                 <label class="label" for="rationale-{{bookingId}}">Reasons</label>
                 {{#rationaleError}}<p class="error-message" id="rationale-{{bookingId}}-error"><span class="visually-hidden">Error:</span> {{rationaleError}}</p>{{/rationaleError}}
-                <textarea class="textarea" id="rationale-{{bookingId}}" name="rationale" rows="3"></textarea>
+                <textarea class="textarea" id="rationale-{{bookingId}}" name="rationale" rows="3"{{#rationaleError}} aria-describedby="rationale-{{bookingId}}-error"{{/rationaleError}}>{{formRationale}}</textarea>
               </div>
               <div class="form-group{{#recommendationError}} form-group-error{{/recommendationError}}">
                 <label class="label" for="recommendation-{{bookingId}}">A recommendation (needed for further recommendations)</label>
                 {{#recommendationError}}<p class="error-message" id="recommendation-{{bookingId}}-error"><span class="visually-hidden">Error:</span> {{recommendationError}}</p>{{/recommendationError}}
-                <input class="input" id="recommendation-{{bookingId}}" name="recommendation" type="text">
+                <input class="input" id="recommendation-{{bookingId}}" name="recommendation" type="text" value="{{formRecommendation}}"{{#recommendationError}} aria-describedby="recommendation-{{bookingId}}-error"{{/recommendationError}}>
               </div>
               <div class="form-group">
                 <label class="label" for="owner-{{bookingId}}">Who owns it</label>
-                <select class="select" id="owner-{{bookingId}}" name="owner"><option value="family">Family</option><option value="school">School</option><option value="child">Child</option><option value="professional">Professional</option></select>
+                <select class="select" id="owner-{{bookingId}}" name="owner">{{#owners}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/owners}}</select>
               </div>
-              <div class="form-group">
+              <div class="form-group{{#dueError}} form-group-error{{/dueError}}">
                 <label class="label" for="due-{{bookingId}}">Due by (for example 2027-01-31)</label>
-                <input class="input" id="due-{{bookingId}}" name="due" type="text" inputmode="numeric">
+                {{#dueError}}<p class="error-message" id="due-{{bookingId}}-error"><span class="visually-hidden">Error:</span> {{dueError}}</p>{{/dueError}}
+                <input class="input" id="due-{{bookingId}}" name="due" type="text" inputmode="numeric" value="{{formDue}}"{{#dueError}} aria-describedby="due-{{bookingId}}-error"{{/dueError}}>
               </div>
               <button type="submit" class="button" id="record-{{bookingId}}">Record outcome</button>
             </form>

@@ -79,14 +79,14 @@ extension Templates {
             <div class="form-group{{#decisionError}} form-group-error{{/decisionError}}">
               <label class="label" for="oversight-decision">Decision</label>
               {{#decisionError}}<p class="error-message" id="oversight-decision-error"><span class="visually-hidden">Error:</span> {{decisionError}}</p>{{/decisionError}}
-              <select class="select" id="oversight-decision" name="decision">
-                <option value="">Choose</option><option value="approve">Approve: support is exhausted and evidenced</option><option value="refer_back">Refer back to the caseworker</option>
+              <select class="select" id="oversight-decision" name="decision"{{#decisionError}} aria-describedby="oversight-decision-error"{{/decisionError}}>
+                <option value="">Choose</option>{{#decisions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/decisions}}
               </select>
             </div>
             <div class="form-group{{#rationaleError}} form-group-error{{/rationaleError}}">
               <label class="label" for="oversight-rationale">Reasons</label>
               {{#rationaleError}}<p class="error-message" id="oversight-rationale-error"><span class="visually-hidden">Error:</span> {{rationaleError}}</p>{{/rationaleError}}
-              <textarea class="textarea" id="oversight-rationale" name="rationale" rows="4">{{formRationale}}</textarea>
+              <textarea class="textarea" id="oversight-rationale" name="rationale" rows="4"{{#rationaleError}} aria-describedby="oversight-rationale-error"{{/rationaleError}}>{{formRationale}}</textarea>
             </div>
             <button type="submit" class="button" id="record-oversight">Record oversight</button>
           </form>
@@ -101,7 +101,7 @@ extension Templates {
             <div class="form-group{{#typeError}} form-group-error{{/typeError}}">
               <label class="label" for="entry-type">Kind of entry</label>
               {{#typeError}}<p class="error-message" id="entry-type-error"><span class="visually-hidden">Error:</span> {{typeError}}</p>{{/typeError}}
-              <select class="select" id="entry-type" name="type"><option value="">Choose</option>{{#entryTypes}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/entryTypes}}</select>
+              <select class="select" id="entry-type" name="type"{{#typeError}} aria-describedby="entry-type-error"{{/typeError}}><option value="">Choose</option>{{#entryTypes}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/entryTypes}}</select>
             </div>
             <div class="form-group{{#summaryError}} form-group-error{{/summaryError}}">
               <label class="label" for="entry-summary">What happened</label>
@@ -112,9 +112,10 @@ extension Templates {
               <label class="label" for="entry-outcome">Outcome (optional)</label>
               <input class="input" id="entry-outcome" name="outcome" type="text" value="{{formOutcome}}">
             </div>
-            <div class="form-group">
+            <div class="form-group{{#engagementError}} form-group-error{{/engagementError}}">
               <label class="label" for="entry-engagement">Parent's engagement (optional)</label>
-              <select class="select" id="entry-engagement" name="parentEngagement"><option value="">Not recorded</option><option value="engaged">Engaged</option><option value="declined">Declined</option><option value="no_response">No response</option></select>
+              {{#engagementError}}<p class="error-message" id="entry-engagement-error"><span class="visually-hidden">Error:</span> {{engagementError}}</p>{{/engagementError}}
+              <select class="select" id="entry-engagement" name="parentEngagement"{{#engagementError}} aria-describedby="entry-engagement-error"{{/engagementError}}><option value="">Not recorded</option>{{#engagements}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/engagements}}</select>
             </div>
             <button type="submit" class="button" id="add-entry">Add to chronology</button>
           </form>

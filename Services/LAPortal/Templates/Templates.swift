@@ -58,10 +58,10 @@ enum Templates {
         <p class="body"><a href="/">Go to your worklist</a></p>
         """
 
-    /// GOV.UK's error summary: at the top of the form, focused (via the fragment link), each error a link to its field.
+    /// GOV.UK's error summary: at the top of the page, focused when the page opens (`autofocus`), each error a link to its field.
     static let errorSummary = """
         {{#hasErrors}}
-        <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" id="error-summary">
+        <div class="error-summary" role="alert" aria-labelledby="error-summary-title" tabindex="-1" id="error-summary" autofocus>
           <h2 class="error-summary-title" id="error-summary-title">There is a problem</h2>
           <ul class="error-summary-list">
             {{#errors}}<li><a href="#{{field}}">{{message}}</a></li>{{/errors}}
@@ -74,7 +74,11 @@ enum Templates {
         <div class="narrow">
         {{> errorSummary}}
         <h1 class="heading-l">Sign in</h1>
-        <p class="body">Sign in with the account your local authority gave you.</p>
+        {{#oidc}}
+        <p class="body"><a class="button" href="{{href}}" id="oidc-sign-in">Sign in with {{name}}</a></p>
+        {{/oidc}}
+        {{#localSignIn}}
+        <p class="body">{{#oidc}}Or sign in{{/oidc}}{{^oidc}}Sign in{{/oidc}} with the account your local authority gave you.</p>
         <form method="post" action="/sign-in" novalidate>
           <input type="hidden" name="csrf" value="{{signInToken}}">
           <input type="hidden" name="next" value="{{next}}">
@@ -90,6 +94,7 @@ enum Templates {
           </div>
           <button type="submit" class="button">Sign in</button>
         </form>
+        {{/localSignIn}}
         </div>
         """
 }

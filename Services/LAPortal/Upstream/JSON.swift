@@ -18,7 +18,7 @@ struct JSON: @unchecked Sendable {
     var string: String? {
         switch value {
         case let text as String: text
-        case let number as NSNumber where !(value is Bool): number.stringValue
+        case let number as NSNumber: number.stringValue
         default: nil
         }
     }

@@ -42,7 +42,7 @@ struct NotificationSettings: Sendable {
 
     var smtp: SMTPSettings?
     var notify: NotifySettings?
-    /// `NOTIFY_CLOCK_FILE`: for tests only. The service's "now" is read from this file (ISO 8601) instead of the system clock.
+    /// `NOTIFY_CLOCK_FILE`: for tests and the demo's compressed term only. The service's "now" is read from this file (ISO 8601) instead of the system clock.
     var clockFile: String?
 
     static func minutes(_ name: String, _ environment: EnvironmentReader, default fallback: Minutes) throws(ConfigurationError) -> Minutes {

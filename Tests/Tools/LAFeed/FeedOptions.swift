@@ -26,13 +26,16 @@ struct FeedOptions {
     /// The notification service's API: when given, the schools' details go to it first and the end shows its messages.
     var notification: String?
     var concurrency = 8
+    /// The notification service's clock file (`NOTIFY_CLOCK_FILE`): when given, it follows the streamed school day, so
+    /// first-day messages fall due at 09:30 of that day and the support batch at 16:00, in compressed time.
+    var clockFile: String?
     var waitSeconds = 600
     /// The connector token register-ingest accepts.
     var token: String
     /// An LA token for the detector's API: progress shows signals and the end shows the summary.
     var detectorToken: String?
 
-    static let usage = "use --seed N, --schools N, --pupils N, --year, --days N, --summary-only, --pace fast|day, --day-seconds S, --ingest URL, --detector URL, --coordinator URL, --notification URL, --concurrency N, --wait-seconds N"
+    static let usage = "use --seed N, --schools N, --pupils N, --year, --days N, --summary-only, --pace fast|day, --day-seconds S, --ingest URL, --detector URL, --coordinator URL, --notification URL, --clock-file PATH, --concurrency N, --wait-seconds N"
 
     init(_ arguments: ArraySlice<String>, environment: [String: String]) throws(Problem) {
         guard let token = environment["INGEST_CONNECTOR_TOKEN"], !token.isEmpty else {
@@ -60,6 +63,7 @@ struct FeedOptions {
             case "--detector": detector = value
             case "--coordinator": coordinator = value
             case "--notification": notification = value
+            case "--clock-file": clockFile = value
             case "--pace":
                 guard let pace = Pace(rawValue: value) else { throw Problem(message: "--pace \(value): expected fast or day") }
                 self.pace = pace

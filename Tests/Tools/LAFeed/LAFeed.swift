@@ -63,7 +63,13 @@ struct LAFeed {
         let start = ContinuousClock.now
         var marks = 0, lastReport = start
         for (index, day) in term.days.enumerated() {
-            marks += try await send(day, options: options, to: ingest)
+            if index == term.days.count - 1, let file = options.clockFile, let notification, let detector {
+                say("the last day, \(day.date.iso), live for the notification service: its clock held at each moment until the messages are out")
+                marks += try await LiveDay(ingest: ingest, detector: detector, notification: notification, clock: DayClock(file: file, day: day.date),
+                                           concurrency: max(options.concurrency, 16)).play(day)
+            } else {
+                marks += try await send(day, options: options, to: ingest)
+            }
             let now = ContinuousClock.now
             if now - lastReport >= .seconds(5) || index == term.days.count - 1 {
                 lastReport = now
@@ -93,28 +99,36 @@ struct LAFeed {
     static func send(_ day: TermRegisters.Day, options: FeedOptions, to ingest: APIClient) async throws -> Int {
         // An amendment must follow the register it amends: the registers at registration, then the late
         // ones, then the amendments (the last day's batch also amends that day).
+        let clock = options.clockFile.map { DayClock(file: $0, day: day.date) }
         guard options.pace == .day else {
             var marks = 0
-            for batch in [day.onTime, day.late, day.amendments] { marks += try await ingest.postAll(batch, concurrency: options.concurrency) }
+            for (batch, time) in [(day.onTime, "09:40"), (day.late, "14:30"), (day.amendments, "16:05")] {
+                marks += try await ingest.postAll(batch, concurrency: options.concurrency)
+                try clock?.set(time)
+            }
+            try clock?.set("18:30")
             return marks
         }
         let amendsEarlierDays = day.amendments.filter { $0.date < day.date }, amendsToday = day.amendments.filter { $0.date == day.date }
         let dayStart = ContinuousClock.now
         let length = Duration.milliseconds(Int(options.daySeconds * 1000))
-        let bursts: [(at: Double, registers: [TermRegisters.Register])] = [
-            (0.0, day.onTime.filter { $0.half == .am }),  // morning registration
-            (0.15, amendsEarlierDays),                    // the office follows up earlier absences
-            (0.25, day.late.filter { $0.half == .am }),
-            (0.5, day.onTime.filter { $0.half == .pm }),  // afternoon registration
-            (0.75, day.late.filter { $0.half == .pm }),
-            (0.9, amendsToday),
+        // Each burst at its time of the compressed day; the notification service's clock (when followed) at that time too.
+        let bursts: [(at: Double, time: String, registers: [TermRegisters.Register])] = [
+            (0.0, "08:50", day.onTime.filter { $0.half == .am }),  // morning registration
+            (0.15, "09:20", amendsEarlierDays),                    // the office follows up earlier absences
+            (0.25, "09:40", day.late.filter { $0.half == .am }),   // first-day messages fall due at 09:30
+            (0.5, "13:50", day.onTime.filter { $0.half == .pm }),  // afternoon registration
+            (0.75, "14:30", day.late.filter { $0.half == .pm }),
+            (0.9, "16:05", amendsToday),                           // the support batch at 16:00
         ]
         var marks = 0
         for burst in bursts {
             try await Task.sleep(until: dayStart + length * burst.at, clock: .continuous)
+            try clock?.set(burst.time)
             marks += try await ingest.postAll(burst.registers, concurrency: max(options.concurrency, 16))
         }
         try await Task.sleep(until: dayStart + length, clock: .continuous)
+        try clock?.set("18:30")
         return marks
     }
 
