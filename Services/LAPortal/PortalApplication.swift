@@ -34,6 +34,7 @@ enum PortalApplication {
         SchoolPage(services: services).add(to: router)
         CalendarPage(services: services).add(to: router)
         PackPage(services: services, chromium: settings.chromium, logger: logger).add(to: router)
+        AuditPage(services: services).add(to: router)
 
         var app = Application(
             router: router,

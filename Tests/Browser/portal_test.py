@@ -279,6 +279,18 @@ def main():
         driver.get(f"{PORTAL}/schools/{LEAD_SCHOOL}")
         check(driver.find_element(By.TAG_NAME, "h1").text == f"School {LEAD_SCHOOL}", "the lead's own school opens")
 
+        # --- an auditor reads who opened the officer's case, across the services, and nothing else
+        sign_in(driver, "demo-auditor")
+        check(driver.find_element(By.TAG_NAME, "h1").text == "Access audit", "the auditor starts at the access audit")
+        driver.find_element(By.ID, "subject").send_keys("demo-officer")
+        submit(driver, driver.find_element(By.CSS_SELECTOR, "main form button"))
+        check(case_id in driver.page_source and "pathway-coordinator" in driver.page_source and "absence-detector" in driver.page_source,
+              "the audit shows the officer's reads of the case in the coordinator and the detector")
+        accessible(driver, "audit")
+        driver.get(f"{PORTAL}/cases/{case_id}")
+        check(driver.find_element(By.TAG_NAME, "h1").text == "Page not found", "an auditor cannot open a child's case")
+        sign_in(driver, "demo-lead")
+
         # --- sign-out ends the session
         submit(driver, driver.find_element(By.CSS_SELECTOR, ".header-account button"))
         driver.get(PORTAL + "/")

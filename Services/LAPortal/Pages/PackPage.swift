@@ -99,42 +99,15 @@ actor PrintSlots {
     }
 }
 
-/// Prints HTML to PDF with headless Chromium as a child process; the task waits without holding a thread, and a
-/// Chromium that hangs is stopped after a minute.
+/// The pack's PDF: headless Chromium (``HeadlessChromium``), at most two at once.
 struct PDFPrinter: Sendable {
     let chromium: String
-    var timeout: Duration = .seconds(60)
     /// At most two Chromiums print at once, whoever asks: each takes a core and a few hundred megabytes.
     static let slots = PrintSlots(count: 2)
-
-    struct Failed: Error, CustomStringConvertible { var description: String }
 
     func print(_ html: String) async throws -> Data {
         await Self.slots.acquire()
         defer { Task { await Self.slots.release() } }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pack-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let page = folder.appendingPathComponent("pack.html"), output = folder.appendingPathComponent("pack.pdf")
-        try Data(html.utf8).write(to: page)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: chromium.hasPrefix("/") ? chromium : "/usr/bin/\(chromium)")
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--user-data-dir=\(folder.path)/profile",
-                             "--print-to-pdf=\(output.path)", page.absoluteString]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        let watchdog = Task { [timeout] in
-            try await Task.sleep(for: timeout)
-            if process.isRunning { process.terminate() }
-        }
-        defer { watchdog.cancel() }
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { process.terminationHandler = nil; continuation.resume(throwing: error) }
-        }
-        guard status == 0, let data = try? Data(contentsOf: output), data.starts(with: Array("%PDF".utf8)) else {
-            throw Failed(description: "chromium exited \(status) without a PDF")
-        }
-        return data
+        return try await HeadlessChromium(executable: chromium.hasPrefix("/") ? chromium : "/usr/bin/\(chromium)").pdf(html)
     }
 }

@@ -64,6 +64,7 @@ enum Page {
         if account.has(anyOf: [.laOfficer, .laManager, .schoolLead, .legalOfficer, .socialWorker, .virtualSchool]) { links.append(("/cases", "Cases")) }
         if account.has(anyOf: [.laOfficer, .laManager, .schoolLead]) { links.append(("/schools", "Schools")) }
         if account.has(anyOf: [.panelChair, .laAdmin, .laManager, .laOfficer]) { links.append(("/calendar", "Panel calendar")) }
+        if account.has(.auditor) { links.append(("/audit", "Access audit")) }
         return links.map { ["href": $0.0, "label": $0.1, "current": $0.0 == active] }
     }
 }

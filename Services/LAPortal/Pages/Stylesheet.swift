@@ -48,6 +48,13 @@ enum Stylesheet {
         th, td { border-bottom: 1px solid #b1b4b6; padding: 10px 20px 10px 0; text-align: left; vertical-align: top }
         th { font-weight: 700 }
         td.numeric, th.numeric { text-align: right }
+        /* On a phone a worklist table becomes a list of cards: each cell with its column's name before it. */
+        @media (max-width: 40em) {
+          table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0) }
+          table.stack tr { display: block; border-bottom: 2px solid #b1b4b6; padding: 10px 0 }
+          table.stack td { display: block; border: 0; padding: 2px 0 }
+          table.stack td::before { content: attr(data-label) ": "; font-weight: 700 }
+        }
         .tag { display: inline-block; padding: 2px 8px; font-weight: 700; font-size: 1rem; background: #d2e2f1; color: #0c2d4a }
         .tag-red { background: #f4cdc6; color: #2a0b06 }
         .tag-yellow { background: #fff7bf; color: #594d00 }

@@ -18,14 +18,17 @@ struct WorklistPage: Sendable {
     ]
 
     func add(to router: Router<PortalContext>) {
-        router.get("/") { _, context in try await page(context) }
+        router.get("/") { request, context in try await page(context, expanded: request.uri.queryParameters.get("show")) }
     }
 
-    func page(_ context: PortalContext) async throws -> Response {
+    /// Each section shows its first rows (`rowsShown`); `?show=<section>` shows all of one.
+    static let rowsShown = 25
+
+    func page(_ context: PortalContext, expanded: String? = nil) async throws -> Response {
         let account = try context.signedIn()
         guard account.has(anyOf: [.laOfficer, .laManager, .schoolLead, .legalOfficer]) else {
             // A chair or an administrator starts at the calendar; others at their cases.
-            return .redirect(to: account.has(anyOf: [.panelChair, .laAdmin]) ? "/calendar" : "/cases")
+            return .redirect(to: account.has(anyOf: [.panelChair, .laAdmin]) ? "/calendar" : account.has(.auditor) ? "/audit" : "/cases")
         }
         let worklist = try await services.get(.coordinator, "/v1/worklist", as: account)
         guard worklist.ok else { throw PageRefusal.from(worklist) }
@@ -36,17 +39,22 @@ struct WorklistPage: Sendable {
             known.formUnion(section.kinds)
             let rows = items.filter { section.kinds.contains($0["kind"].text) }
             let count = section.kinds.reduce(0) { $0 + (worklist.json["byKind"][$1].int ?? 0) }
-            sections.append(["id": section.id, "title": section.title, "count": count, "rows": rows.map(Self.row), "empty": rows.isEmpty])
+            let shown = section.id == expanded ? rows : Array(rows.prefix(Self.rowsShown))
+            sections.append(["id": section.id, "title": section.title, "count": count, "rows": shown.map(Self.row), "empty": rows.isEmpty,
+                             "more": shown.count < rows.count, "listed": rows.count, "shownCount": shown.count])
         }
         let other = items.filter { !known.contains($0["kind"].text) }
         if !other.isEmpty {
             let count = worklist.json["byKind"].object.filter { !known.contains($0.key) }.reduce(0) { $0 + ($1.value.int ?? 0) }
-            sections.append(["id": "other", "title": "Other tasks", "count": count, "rows": other.map(Self.row), "empty": false])
+            let shown = expanded == "other" ? other : Array(other.prefix(Self.rowsShown))
+            sections.append(["id": "other", "title": "Other tasks", "count": count, "rows": shown.map(Self.row), "empty": false,
+                             "more": shown.count < other.count, "listed": other.count, "shownCount": shown.count])
         }
         let stages = worklist.json["casesByStage"].object.sorted { $0.key < $1.key }.map { stage, count in
             ["stage": stage, "count": count.int ?? 0, "title": Self.stageTitle(Int(stage) ?? 0)] as [String: Any]
         }
         let firstDay = try await unexplainedFirstDays(account)
+        let entrants = await newEntrants(account)
         let requests = account.has(anyOf: [.laOfficer, .laManager]) ? await services.optional(.scheduler, "/v1/requests", as: account) : nil
         let waiting = requests?.json["requests"].array ?? []
         return Page.render("worklist", title: "Worklist", values: [
@@ -56,6 +64,7 @@ struct WorklistPage: Sendable {
             "openCases": stages.reduce(0) { $0 + (($1["count"] as? Int) ?? 0) },
             "stages": stages,
             "sections": sections,
+            "entrants": entrants, "entrantCount": entrants.count, "entrantsNone": entrants.isEmpty, "entrantsShown": account.has(anyOf: [.laOfficer, .laManager, .schoolLead]),
             "firstDay": firstDay.rows, "firstDayCount": firstDay.rows.count, "firstDayNone": firstDay.rows.isEmpty, "firstDayShown": firstDay.shown,
             "requests": waiting.map { ["referral": $0["referralId"].text, "caseId": $0["caseId"].text, "state": PortalFormat.words($0["state"].text),
                                        "received": PortalFormat.dateTime($0["receivedAt"].string), "breach": $0["breach"].bool == true] },
@@ -99,6 +108,38 @@ struct WorklistPage: Sendable {
                     "vulnerable": vulnerable.map(Self.flagName).joined(separator: ", "), "isVulnerable": !vulnerable.isEmpty]
         }
         return (rows.sorted { ($0["isVulnerable"] as! Bool) && !($1["isVulnerable"] as! Bool) }, true)
+    }
+
+    /// Pupils who became severely or persistently absent since the last working day (the detector's signals of
+    /// yesterday's and today's sessions), severe first.
+    func newEntrants(_ account: Account) async -> [[String: Any]] {
+        guard account.has(anyOf: [.laOfficer, .laManager, .schoolLead]) else { return [] }
+        let today = Self.todayInLondon(), previous = Self.previousWorkingDay(today)
+        let paths = account.has(anyOf: [.laOfficer, .laManager]) ? ["/v1/signals"] : account.schools.map { "/v1/schools/\($0)/signals" }
+        var found: [JSON] = []
+        for path in paths {
+            for kind in ["severe_absence", "persistent_absence"] {
+                for date in [previous, today] {
+                    found += await services.optional(.detector, "\(path)?date=\(date)&kind=\(kind)&limit=1000", as: account).json["signals"].array
+                }
+            }
+        }
+        return found.sorted { ($0["kind"].text == "severe_absence" ? 0 : 1, $0["asOf"].text) < ($1["kind"].text == "severe_absence" ? 0 : 1, $1["asOf"].text) }
+            .map { ["upn": $0["upn"].text, "school": $0["schoolUrn"].text, "kind": $0["kind"].string == "severe_absence" ? "Severe" : "Persistent",
+                    "severe": $0["kind"].string == "severe_absence", "session": $0["asOf"].text,
+                    "rate": PortalFormat.percent($0["figures"]["attendanceRate"].double)] }
+    }
+
+    /// The weekday before `iso` (bank holidays are not told apart here: a Tuesday after one looks back to Monday).
+    static func previousWorkingDay(_ iso: String) -> String {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyy-MM-dd"
+        formatter.timeZone = TimeZone(identifier: "Europe/London")
+        guard var date = formatter.date(from: iso) else { return iso }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/London")!
+        repeat { date = calendar.date(byAdding: .day, value: -1, to: date)! } while calendar.isDateInWeekend(date)
+        return formatter.string(from: date)
     }
 
     static func flagName(_ flag: String) -> String {

@@ -3,7 +3,7 @@ enum Templates {
     static let all: [(String, String)] = [
         ("layout", layout), ("problem", problem), ("errorSummary", errorSummary), ("signIn", signIn),
         ("worklist", worklist), ("cases", cases), ("case", caseView), ("schools", schools), ("school", school),
-        ("calendar", calendar), ("pack", pack),
+        ("calendar", calendar), ("pack", pack), ("audit", audit),
     ]
 
     /// The frame of every page: a skip link, the header with the service's name and the person, the navigation

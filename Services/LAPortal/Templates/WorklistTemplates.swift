@@ -16,30 +16,45 @@ extension Templates {
           <p class="hint">Pupils looked after, in need, on a protection plan or with an EHC plan come first: call the carer or social worker the same day.</p>
           {{#firstDayNone}}<p class="body">None today.</p>{{/firstDayNone}}
           {{^firstDayNone}}
-          <div class="table-wrap"><table>
+          <div class="table-wrap"><table class="stack">
             <caption class="visually-hidden">First-day absences still unexplained</caption>
             <thead><tr><th scope="col">Pupil (UPN)</th><th scope="col">School</th><th scope="col">Session</th><th scope="col">Vulnerability</th><th scope="col">Case</th></tr></thead>
             <tbody>
-            {{#firstDay}}<tr><td>{{upn}}</td><td>{{school}}</td><td>{{session}}</td><td>{{#isVulnerable}}<strong class="tag tag-red">{{vulnerable}}</strong>{{/isVulnerable}}{{^isVulnerable}}–{{/isVulnerable}}</td>
-              <td>{{#hasCase}}<a href="/cases/{{caseId}}">{{caseId}}</a>{{/hasCase}}{{^hasCase}}No case{{/hasCase}}</td></tr>{{/firstDay}}
+            {{#firstDay}}<tr><td data-label="Pupil">{{upn}}</td><td data-label="School">{{school}}</td><td data-label="Session">{{session}}</td><td data-label="Vulnerability">{{#isVulnerable}}<strong class="tag tag-red">{{vulnerable}}</strong>{{/isVulnerable}}{{^isVulnerable}}–{{/isVulnerable}}</td>
+              <td data-label="Case">{{#hasCase}}<a href="/cases/{{caseId}}">{{caseId}}</a>{{/hasCase}}{{^hasCase}}No case{{/hasCase}}</td></tr>{{/firstDay}}
             </tbody>
           </table></div>
           {{/firstDayNone}}
         </section>
         {{/firstDayShown}}
 
+        {{#entrantsShown}}
+        <section class="section" aria-labelledby="entrants">
+          <h2 class="heading-m" id="entrants">New severe and persistent absence since the last working day <span class="tag">{{entrantCount}}</span></h2>
+          {{#entrantsNone}}<p class="body">None.</p>{{/entrantsNone}}
+          {{^entrantsNone}}
+          <div class="table-wrap"><table class="stack">
+            <caption class="visually-hidden">New severe and persistent absence</caption>
+            <thead><tr><th scope="col">Pupil (UPN)</th><th scope="col">School</th><th scope="col">Absence</th><th scope="col">As of</th><th scope="col" class="numeric">Attendance</th></tr></thead>
+            <tbody>{{#entrants}}<tr><td data-label="Pupil">{{upn}}</td><td data-label="School">{{school}}</td><td data-label="Absence">{{#severe}}<strong class="tag tag-red">Severe</strong>{{/severe}}{{^severe}}Persistent{{/severe}}</td><td data-label="As of">{{session}}</td><td data-label="Attendance" class="numeric">{{rate}}</td></tr>{{/entrants}}</tbody>
+          </table></div>
+          {{/entrantsNone}}
+        </section>
+        {{/entrantsShown}}
+
         {{#sections}}
         <section class="section" aria-labelledby="section-{{id}}">
           <h2 class="heading-m" id="section-{{id}}">{{title}} <span class="tag" data-count="{{count}}">{{count}}</span></h2>
           {{#empty}}<p class="body">Nothing due.</p>{{/empty}}
           {{^empty}}
-          <div class="table-wrap"><table>
+          <div class="table-wrap"><table class="stack">
             <caption class="visually-hidden">{{title}}</caption>
             <thead><tr><th scope="col">Due</th><th scope="col">Case</th><th scope="col">School</th><th scope="col">Stage</th><th scope="col">What to do</th></tr></thead>
             <tbody>
-            {{#rows}}<tr><td>{{due}}{{#overdue}} <strong class="tag tag-red">Overdue</strong>{{/overdue}}</td><td><a href="/cases/{{caseId}}">{{caseId}}</a></td><td>{{school}}</td><td>{{stage}}</td><td>{{detail}}</td></tr>{{/rows}}
+            {{#rows}}<tr><td data-label="Due">{{due}}{{#overdue}} <strong class="tag tag-red">Overdue</strong>{{/overdue}}</td><td data-label="Case"><a href="/cases/{{caseId}}">{{caseId}}</a></td><td data-label="School">{{school}}</td><td data-label="Stage">{{stage}}</td><td data-label="What to do">{{detail}}</td></tr>{{/rows}}
             </tbody>
           </table></div>
+          {{#more}}<p class="body"><a href="/?show={{id}}#section-{{id}}">Show all {{listed}}<span class="visually-hidden"> {{title}}</span></a> (the first {{shownCount}} by due date are shown)</p>{{/more}}
           {{/empty}}
         </section>
         {{/sections}}

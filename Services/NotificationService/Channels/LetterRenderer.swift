@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceRuntime
 
 /// Letters as PDFs for GOV.UK Notify's precompiled letters, printed by headless Chromium from HTML: A4, no margins of
 /// its own, the address in Notify's address block (24.6 mm from the left, 39.5 mm from the top, 95 × 26.8 mm), the
@@ -38,35 +39,10 @@ struct LetterRenderer: Sendable {
             """
     }
 
-    /// Prints `html` to PDF. Chromium runs as a child process; this task waits for it without holding a thread.
+    /// Prints `html` to PDF; a Chromium that hangs is ended, and the letter tried again later.
     func pdf(_ html: String, logger: Logger) async throws -> Data {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("letter-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let page = folder.appendingPathComponent("letter.html"), output = folder.appendingPathComponent("letter.pdf")
-        try Data(html.utf8).write(to: page)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: chromium)
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer", "--user-data-dir=\(folder.path)/profile",
-                             "--print-to-pdf=\(output.path)", page.absoluteString]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        // A Chromium that hangs is ended, and the letter tried again later.
-        let watchdog = Task { [timeout] in
-            try await Task.sleep(for: timeout)
-            if process.isRunning { process.terminate() }
+        do { return try await HeadlessChromium(executable: chromium, timeout: timeout).pdf(html) } catch let failed as HeadlessChromium.Failed {
+            throw Failed(description: failed.description)
         }
-        defer { watchdog.cancel() }
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: Failed(description: "Chromium (\(chromium)) could not be started: \(error)"))
-            }
-        }
-        guard status == 0, let pdf = FileManager.default.contents(atPath: output.path), pdf.starts(with: Array("%PDF-".utf8)) else {
-            throw Failed(description: "Chromium did not print the letter (exit status \(status))")
-        }
-        return pdf
     }
 }
