@@ -108,6 +108,10 @@ public struct SchoolDate: Sendable, Hashable, Comparable, Codable, CustomStringC
 }
 
 extension SchoolDate {
+    /// Today in England (`Europe/London`): the date a service stamps itself (a stage entered, a deadline counted
+    /// from now). Between midnight and 01:00 in summer it is already tomorrow here, while UTC is still today.
+    public static var today: SchoolDate { today(inTimeZone: "Europe/London") }
+
     /// Today's calendar date in a time zone (schools in England: `Europe/London`).
     public static func today(inTimeZone identifier: String) -> SchoolDate {
         var calendar = Calendar(identifier: .gregorian)

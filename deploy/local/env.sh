@@ -75,6 +75,8 @@ PYPDF_VERSION=5.4.0
 # The portal's browser tests: Selenium (with Debian's chromium-driver) and axe-core through axe-selenium-python.
 SELENIUM_VERSION=4.27.1
 AXE_SELENIUM_VERSION=2.1.6
+# The deployment check: Kubernetes manifests validated against the API's schemas (bundled, offline).
+KUBERNETES_VALIDATE_VERSION=1.37.0
 PROVIDERS_DIR="$STATE_DIR/providers"
 SMTP_CERT="$PROVIDERS_DIR/smtp-cert.pem"
 SMTP_KEY="$PROVIDERS_DIR/smtp-key.pem"

@@ -1,3 +1,4 @@
+import AttendanceDomain
 import Foundation
 import Hummingbird
 import ServiceRuntime
@@ -148,10 +149,5 @@ struct WorklistPage: Sendable {
          "hasSocialWorker": "Social worker"][flag] ?? flag
     }
 
-    static func todayInLondon() -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/London")!
-        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
-        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
-    }
+    static func todayInLondon() -> String { SchoolDate.today.iso }
 }

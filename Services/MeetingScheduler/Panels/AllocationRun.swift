@@ -51,7 +51,3 @@ enum AllocationRun {
         return booked
     }
 }
-
-extension SchoolDate {
-    static var today: SchoolDate { SchoolDate(dayNumber: Int(Date().timeIntervalSince1970 / 86_400)) }
-}

@@ -40,8 +40,3 @@ enum CaseAccess {
         return CaseActor(subject: caller.subject, role: caller.roles.sorted().first?.rawValue ?? "unknown")
     }
 }
-
-extension SchoolDate {
-    /// Today in UTC (dates the service stamps itself; an officer's dates come in the request).
-    static var today: SchoolDate { SchoolDate(dayNumber: Int(Date().timeIntervalSince1970 / 86_400)) }
-}
