@@ -50,7 +50,9 @@ final class NotificationFixture: @unchecked Sendable {
         let fixture = NotificationFixture(folder: folder, broker: broker, producer: producer)
         defer {
             fixture.stopService()
-            for process in fixture.providers where process.isRunning { process.terminate() }
+            // SIGKILL: the test process ignores SIGTERM (service-lifecycle's handlers) and its children inherit that, so a
+            // terminate() left the SMTP server and the Notify stand-in running after every test.
+            for process in fixture.providers where process.isRunning { kill(process.processIdentifier, SIGKILL) }
             broker.stop()
             try? FileManager.default.removeItem(at: folder)
         }
