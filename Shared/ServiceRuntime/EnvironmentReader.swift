@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Storage
 
@@ -8,9 +9,24 @@ public struct EnvironmentReader: Sendable {
     /// Variables whose values are secrets: never echoed in an error.
     public let secrets: Set<String>
 
+    /// Secrets whose `NAME_FILE` could not be read, with the file's path.
+    let unreadableFiles: [String: String]
+
+    /// A secret can come from a file instead: `NAME_FILE` (a Docker or Kubernetes secret mounted as a file) when `NAME`
+    /// itself is not set. The file's content is the value, without its trailing newline; it is never logged or echoed.
     public init(_ values: [String: String], secrets: Set<String> = ["POSTGRES_PASSWORD"]) {
-        self.values = values
+        var resolved = values, unreadable: [String: String] = [:]
+        for name in secrets where (values[name] ?? "").isEmpty {
+            guard let path = values[name + "_FILE"], !path.isEmpty else { continue }
+            if let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) {
+                resolved[name] = text.hasSuffix("\r\n") ? String(text.dropLast(2)) : text.hasSuffix("\n") ? String(text.dropLast()) : text
+            } else {
+                unreadable[name] = path
+            }
+        }
+        self.values = resolved
         self.secrets = secrets
+        unreadableFiles = unreadable
     }
 
     private func raw(_ name: String) -> String? {
@@ -23,7 +39,12 @@ public struct EnvironmentReader: Sendable {
     }
 
     public func string(_ name: String, expected: String) throws(ConfigurationError) -> String {
-        guard let value = raw(name) else { throw ConfigurationError(variable: name, problem: .missing, expected: expected) }
+        guard let value = raw(name) else {
+            if let path = unreadableFiles[name] {
+                throw ConfigurationError(variable: name + "_FILE", problem: .malformed(shownValue: path), expected: "a readable file holding \(expected)")
+            }
+            throw ConfigurationError(variable: name, problem: .missing, expected: expected)
+        }
         return value
     }
 

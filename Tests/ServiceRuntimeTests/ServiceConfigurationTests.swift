@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Messaging
 import ServiceRuntime
@@ -22,6 +23,24 @@ struct ServiceConfigurationTests {
         } catch {
             return error
         }
+    }
+
+    /// A secret mounted as a file (`POSTGRES_PASSWORD_FILE`, as Docker and Kubernetes mount them): read without its
+    /// trailing newline; a file that cannot be read names the variable and the path, never a value.
+    @Test func aSecretComesFromItsFile() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pg-password-\(UUID().uuidString)")
+        try Data("from-a-file\n".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        var env = complete
+        env["POSTGRES_PASSWORD"] = nil
+        env["POSTGRES_PASSWORD_FILE"] = file.path
+        #expect(try ServiceConfiguration(environment: env, service: descriptor).postgres.password == "from-a-file")
+        env["POSTGRES_PASSWORD"] = "set-directly"
+        #expect(try ServiceConfiguration(environment: env, service: descriptor).postgres.password == "set-directly", "the variable itself wins")
+        env["POSTGRES_PASSWORD"] = nil
+        env["POSTGRES_PASSWORD_FILE"] = "/nonexistent/secret"
+        let refused = error(removing: "POSTGRES_PASSWORD", setting: ["POSTGRES_PASSWORD_FILE": "/nonexistent/secret"])
+        #expect(refused?.description == "POSTGRES_PASSWORD_FILE=/nonexistent/secret is not valid: expected a readable file holding the PostgreSQL user's password")
     }
 
     @Test func defaultsApplyWhenOnlyTheRequiredVariablesAreSet() throws {
