@@ -1,3 +1,4 @@
+import AttendanceDomain
 import Foundation
 import ServiceRuntime
 
@@ -119,14 +120,10 @@ enum CaseView {
         return values
     }
 
-    /// "in 4 days", "today", "3 days overdue" from an ISO date, counted in calendar days in London.
+    /// "in 4 days", "today", "3 days overdue" from an ISO date, counted in calendar days in England.
     static func timer(until iso: String?) -> String {
-        guard let iso, iso.count >= 10 else { return "" }
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd"
-        formatter.timeZone = TimeZone(identifier: "Europe/London")
-        guard let due = formatter.date(from: String(iso.prefix(10))), let today = formatter.date(from: WorklistPage.todayInLondon()) else { return "" }
-        let days = Int((due.timeIntervalSince(today) / 86_400).rounded())
+        guard let due = iso.flatMap({ SchoolDate(iso: $0.prefix(10)) }) else { return "" }
+        let days = due.dayNumber - SchoolDate.today.dayNumber
         switch days {
         case 0: return "today"
         case 1: return "tomorrow"

@@ -87,7 +87,7 @@ struct WorklistPage: Sendable {
     /// pupils whose case carries a vulnerability flag (looked after, child in need, child protection, EHCP) first.
     func unexplainedFirstDays(_ account: Account) async throws -> (rows: [[String: Any]], shown: Bool) {
         guard account.has(anyOf: [.laOfficer, .laManager, .schoolLead]) else { return ([], false) }
-        let today = Self.todayInLondon()
+        let today = SchoolDate.today.iso
         // An officer or a manager asks across their schools at once; a lead asks for each of theirs.
         let paths = account.has(anyOf: [.laOfficer, .laManager]) ? ["/v1/signals"] : account.schools.map { "/v1/schools/\($0)/signals" }
         var absent: [JSON] = [], explained: [JSON] = []
@@ -115,7 +115,10 @@ struct WorklistPage: Sendable {
     /// yesterday's and today's sessions), severe first.
     func newEntrants(_ account: Account) async -> [[String: Any]] {
         guard account.has(anyOf: [.laOfficer, .laManager, .schoolLead]) else { return [] }
-        let today = Self.todayInLondon(), previous = Self.previousWorkingDay(today)
+        // The working day before today, bank holidays skipped (AttendanceDomain's calendar).
+        var day = SchoolDate.today.adding(days: -1)
+        while !WorkingCalendar().isWorkingDay(day) { day = day.adding(days: -1) }
+        let today = SchoolDate.today.iso, previous = day.iso
         let paths = account.has(anyOf: [.laOfficer, .laManager]) ? ["/v1/signals"] : account.schools.map { "/v1/schools/\($0)/signals" }
         var found: [JSON] = []
         for path in paths {
@@ -131,23 +134,9 @@ struct WorklistPage: Sendable {
                     "rate": PortalFormat.percent($0["figures"]["attendanceRate"].double)] }
     }
 
-    /// The weekday before `iso` (bank holidays are not told apart here: a Tuesday after one looks back to Monday).
-    static func previousWorkingDay(_ iso: String) -> String {
-        let formatter = DateFormatter()
-        formatter.dateFormat = "yyyy-MM-dd"
-        formatter.timeZone = TimeZone(identifier: "Europe/London")
-        guard var date = formatter.date(from: iso) else { return iso }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/London")!
-        repeat { date = calendar.date(byAdding: .day, value: -1, to: date)! } while calendar.isDateInWeekend(date)
-        return formatter.string(from: date)
-    }
-
     static func flagName(_ flag: String) -> String {
         ["childLookedAfter": "Looked after", "previouslyLookedAfter": "Previously looked after", "childInNeed": "Child in need",
          "childProtectionPlan": "Child protection plan", "ehcPlan": "EHC plan", "senSupport": "SEN support", "freeSchoolMeals": "Free school meals",
          "hasSocialWorker": "Social worker"][flag] ?? flag
     }
-
-    static func todayInLondon() -> String { SchoolDate.today.iso }
 }
