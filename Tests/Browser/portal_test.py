@@ -15,8 +15,8 @@ from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 PORTAL = os.environ["PORTAL"]
@@ -57,17 +57,34 @@ def sign_in(driver, username, password=PASSWORD):
     submit(driver, driver.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
 
 
+def mark_page(driver):
+    """Marks the current document so that its replacement can be told apart from it."""
+    driver.execute_script("document.documentElement.setAttribute('data-test-left', '1')")
+
+
+def wait_for_next_page(driver):
+    # Chromium sometimes answers a query about a detached node with an inspector error rather than
+    # "stale element", so the check asks the current document for the mark instead of touching the old node.
+    def replaced(driver):
+        try:
+            return driver.execute_script(
+                "return document.readyState === 'complete' && !document.documentElement.hasAttribute('data-test-left')")
+        except WebDriverException:
+            return False
+    WebDriverWait(driver, 30).until(replaced)
+
+
 def submit(driver, element):
     """Clicks a form's button (or a link) and waits until the next page has replaced this one."""
-    page = driver.find_element(By.TAG_NAME, "html")
+    mark_page(driver)
     element.click()
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
+    wait_for_next_page(driver)
 
 
 def keyboard_submit(driver):
-    page = driver.find_element(By.TAG_NAME, "html")
+    mark_page(driver)
     driver.switch_to.active_element.send_keys(Keys.ENTER)
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
+    wait_for_next_page(driver)
 
 
 def shoot(driver, name):
