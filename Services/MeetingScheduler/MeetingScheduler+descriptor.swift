@@ -26,10 +26,16 @@ extension MeetingScheduler {
             let panels = PanelRoutes(postgres: context.postgres, settings: settings, logger: context.logger)
             let bookings = BookingRoutes(postgres: context.postgres, settings: settings, logger: context.logger)
             let calendars = CalendarRoutes(postgres: context.postgres, settings: settings, logger: context.logger)
-            return ServiceComponents(services: [producer, relay, requests], personalData: personalData, routes: { api in
+            let family = FamilyMeetingRoutes(postgres: context.postgres, settings: settings, logger: context.logger)
+            let tsms = TsmRoutes(postgres: context.postgres, settings: settings, logger: context.logger)
+            let mailer = ScheduleMailer(postgres: context.postgres, settings: settings, logger: context.logger,
+                                        interval: .seconds(settings.mailerIntervalSeconds))
+            return ServiceComponents(services: [producer, relay, requests] + (settings.mailerIntervalSeconds > 0 ? [mailer] : []), personalData: personalData, routes: { api in
                 panels.add(to: api)
                 bookings.add(to: api)
                 calendars.add(to: api)
+                family.add(to: api)
+                tsms.add(to: api)
             })
         })
 
@@ -37,6 +43,7 @@ extension MeetingScheduler {
     /// bookings of their cases. Erasure removes the name and date of birth from the requests.
     static let personalData = PersonalData(tables: [
         .init("requests", where: "request->>'upn' = $1"),
+        .init("meetings", where: "upn = $1"),
     ]) { upn, connection, logger in
         let rows = try await connection.query("""
             WITH erased AS (UPDATE requests SET request = request - 'forename' - 'surname' - 'dateOfBirth' WHERE request->>'upn' = \(upn) RETURNING 1)

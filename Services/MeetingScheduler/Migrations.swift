@@ -7,6 +7,7 @@ enum Migrations {
         StandardTables.fencedOffsetsAndParking(version: 2),
         StandardTables.identityAndAudit(version: 3),
         panels,
+        meetingsAndMailings,
     ]
 
     /// Panel series and their sessions, the requests' queue, bookings (one UID for life, a rising sequence),
@@ -82,6 +83,56 @@ enum Migrations {
             created_at timestamptz NOT NULL DEFAULT now(),
             revoked_at timestamptz,
             CHECK (owner IS NOT NULL OR series_id IS NOT NULL)
+        )
+        """,
+    ])
+
+    /// Meetings other than the panel (family meetings and targeting support meetings, one UID each for life), the
+    /// termly TSM rounds, and the record of what the scheduler has mailed: panel agendas, each person's week ahead
+    /// and reminders of requests not decided in time.
+    static let meetingsAndMailings = Migration(version: 5, name: "family meetings, targeting support meetings and schedule mailings", statements: [
+        """
+        CREATE TABLE tsm_rounds (
+            round_id text PRIMARY KEY,
+            name text NOT NULL,
+            definition jsonb NOT NULL,
+            created_by text NOT NULL,
+            created_at timestamptz NOT NULL DEFAULT now()
+        )
+        """,
+        """
+        CREATE TABLE meetings (
+            meeting_id uuid PRIMARY KEY,
+            kind text NOT NULL CHECK (kind IN ('contract', 'contract_review', 'pre_court', 'tsm')),
+            case_id text,
+            upn text,
+            school_urn text NOT NULL,
+            round_id text REFERENCES tsm_rounds,
+            starts_at timestamptz NOT NULL,
+            ends_at timestamptz NOT NULL,
+            sequence integer NOT NULL DEFAULT 0,
+            status text NOT NULL CHECK (status IN ('invited', 'attended', 'did_not_attend', 'cancelled')),
+            organiser text NOT NULL,
+            staff text[] NOT NULL,
+            interpreter_language text,
+            family_moves integer NOT NULL DEFAULT 0,
+            follows uuid REFERENCES meetings,
+            details jsonb NOT NULL DEFAULT '{}',
+            updated_at timestamptz NOT NULL DEFAULT now(),
+            CHECK (kind = 'tsm' OR (case_id IS NOT NULL AND upn IS NOT NULL))
+        )
+        """,
+        "CREATE INDEX meetings_by_case ON meetings (case_id, starts_at)",
+        "CREATE INDEX meetings_by_start ON meetings (starts_at)",
+        "CREATE UNIQUE INDEX meetings_one_tsm_per_school_and_round ON meetings (round_id, school_urn) WHERE kind = 'tsm'",
+        "ALTER TABLE panel_sessions ADD COLUMN agenda_sent_at timestamptz",
+        "ALTER TABLE requests ADD COLUMN acceptance_reminded_at timestamptz",
+        """
+        CREATE TABLE weekly_schedules (
+            week_start date NOT NULL,
+            person text NOT NULL,
+            sent_at timestamptz NOT NULL DEFAULT now(),
+            PRIMARY KEY (week_start, person)
         )
         """,
     ])

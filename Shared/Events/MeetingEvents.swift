@@ -89,3 +89,38 @@ public struct MeetingOutcomeRecorded: Codable, Sendable, Equatable {
         self.rationale = rationale
     }
 }
+
+/// On `meetings.booked` (meeting-scheduler, keyed by case id): a meeting with the family (an attendance contract,
+/// its review, a pre-court meeting) invited, moved, cancelled, attended or missed. Missed meetings are the
+/// family's non-engagement on the case's record (shared/PATHWAY.md §3.2).
+public struct FamilyMeetingChanged: Codable, Sendable, Equatable {
+    public static let type = "meeting.family-meeting-changed"
+    public static let version = 1
+
+    public enum Change: String, Codable, Sendable {
+        case invited, moved, cancelled, attended
+        case didNotAttend = "did_not_attend"
+    }
+
+    public var caseId: String
+    public var meetingId: String
+    /// `contract`, `contract_review`, `pre_court`.
+    public var kind: String
+    public var change: Change
+    public var startsAt: String
+    public var endsAt: String
+    /// Meetings of this case the family has missed, this one included.
+    public var missed: Int
+    public var reason: String?
+
+    public init(caseId: String, meetingId: String, kind: String, change: Change, startsAt: String, endsAt: String, missed: Int, reason: String? = nil) {
+        self.caseId = caseId
+        self.meetingId = meetingId
+        self.kind = kind
+        self.change = change
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+        self.missed = missed
+        self.reason = reason
+    }
+}

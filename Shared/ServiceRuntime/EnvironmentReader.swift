@@ -56,6 +56,13 @@ public struct EnvironmentReader: Sendable {
         return number
     }
 
+    /// A value read by `parse` (nil when malformed); the default when unset.
+    public func parsed<T>(_ name: String, default fallback: T, expected: String, _ parse: (String) -> T?) throws(ConfigurationError) -> T {
+        guard let value = raw(name) else { return fallback }
+        guard let parsed = parse(value) else { throw malformed(name, value, expected: expected) }
+        return parsed
+    }
+
     public func port(_ name: String, default fallback: Int) throws(ConfigurationError) -> Int {
         try int(name, default: fallback, range: 1...65535, expected: "a TCP port number from 1 to 65535")
     }

@@ -25,6 +25,8 @@ public enum TestEnvironment {
             "POSTGRES_DATABASE": values["POSTGRES_DATABASE"] ?? "attendance",
             "KAFKA_BOOTSTRAP_SERVERS": kafkaBootstrapServers,
             "LOG_LEVEL": "warning",
+            // meeting-scheduler's mailer runs on the wall clock; the tests drive it with their own.
+            "SCHEDULER_MAILER_INTERVAL_SECONDS": "0",
         ]
         env.merge(overrides) { _, new in new }
         return env

@@ -66,3 +66,22 @@ extension Calendar {
         return calendar
     }()
 }
+
+extension LondonTime {
+    static let weekdays = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+
+    /// `Tuesday 15 December 2026`, as letters and emails write a date.
+    static func longDate(_ date: SchoolDate) -> String {
+        "\(weekdays[date.weekday - 1]) \(date.day) \(months[date.month - 1]) \(date.year)"
+    }
+
+    /// `10:00`.
+    static func clock(_ minutes: Int) -> String { two(minutes / 60) + ":" + two(minutes % 60) }
+
+    /// `Tuesday 15 December 2026, 10:00 to 11:00` (London time).
+    static func span(_ start: Date, _ end: Date) -> String {
+        let from = local(start), until = local(end)
+        return "\(longDate(from.date)), \(clock(from.minutes)) to \(clock(until.minutes))"
+    }
+}

@@ -73,18 +73,26 @@ struct CalendarRoutes: Sendable {
         var found: (owner: String, series: String, label: String)?
         for try await row in rows.decode((String, String, String).self) { found = row }
         guard let found else { throw RequestRefused(.notFound, "no such calendar") }
-        let bookings = try await postgres.withConnection { connection in
+        let events = try await postgres.withConnection { connection in
             var binds = PostgresBindings()
             binds.append(found.owner)
             binds.append(found.series)
-            return try await Bookings.find(where: """
+            let bookings = try await Bookings.find(where: """
                 b.starts_at > now() - interval '30 days' AND b.starts_at < now() + interval '180 days'
                 AND (b.status <> 'cancelled' OR b.updated_at > now() - interval '30 days')
                 AND (s.series_id = $2 OR s.chair = $1 OR $1 = ANY(coalesce((SELECT array_agg(x) FROM jsonb_array_elements_text(r.request->'requiredAttendees') x), '{}'))
                      OR $1 = ANY(coalesce((SELECT array_agg(x) FROM jsonb_array_elements_text(ps.definition->'members') x), '{}')))
                 """, binds, on: connection, logger: logger)
+            // A person's feed also has the family meetings and targeting support meetings they arranged or are invited to.
+            var ownBinds = PostgresBindings()
+            ownBinds.append(found.owner)
+            let meetings = found.owner.isEmpty ? [] : try await MeetingStore.find(where: """
+                starts_at > now() - interval '30 days' AND starts_at < now() + interval '180 days'
+                AND (status <> 'cancelled' OR updated_at > now() - interval '30 days') AND (organiser = $1 OR $1 = ANY(staff))
+                """, ownBinds, on: connection, logger: logger)
+            return bookings.map { Bookings.event($0, settings: settings) } + meetings.map { MeetingNotices.staffEvent($0, settings: settings) }
         }
-        let document = ICalendarWriter(method: .publish, calendarName: "AttendancePathway – \(found.label)").document(bookings.map { Bookings.event($0, settings: settings) })
+        let document = ICalendarWriter(method: .publish, calendarName: "AttendancePathway – \(found.label)").document(events.sorted { $0.start < $1.start })
         return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8", .cacheControl: "private, max-age=300"],
                         body: .init(byteBuffer: ByteBuffer(string: document)))
     }

@@ -86,23 +86,31 @@ struct PanelRoutes: Sendable {
         var caseId: String
         var state: String
         var receivedAt: Date
+        /// The day by which the chair accepts or returns it (2 working days after it came).
+        var acceptBy: String
+        /// Received and still not decided after that day.
+        var acceptanceOverdue: Bool
         var decidedAt: Date?
         /// Accepted and still not booked after the breach period.
         var breach: Bool
     }
 
-    /// The queue: received requests to decide, accepted ones waiting for a slot, and the breach list. Case references only.
+    /// The queue: received requests to decide (with their accept-by day), accepted ones waiting for a slot, and the
+    /// breach list. Case references only.
     func queue() async throws -> Response {
         let rows = try await postgres.query("""
             SELECT referral_id, case_id, state, received_at, decided_at FROM requests WHERE state IN ('received', 'accepted') ORDER BY received_at
             """, logger: logger)
         var items: [QueueItem] = []
-        let calendar = WorkingCalendar()
+        let calendar = WorkingCalendar(), today = SchoolDate.today
         for try await row in rows.decode((String, String, String, Date, Date?).self) {
-            let breach = row.4.map { calendar.adding(workingDays: settings.breachWorkingDays, to: SchoolDate(dayNumber: Int($0.timeIntervalSince1970 / 86_400))) < .today } ?? false
-            items.append(QueueItem(referralId: row.0, caseId: row.1, state: row.2, receivedAt: row.3, decidedAt: row.4, breach: row.2 == "accepted" && breach))
+            let acceptBy = ScheduleMailer.acceptBy(row.3, settings: settings)
+            let breach = row.4.map { calendar.adding(workingDays: settings.breachWorkingDays, to: LondonTime.local($0).date) < today } ?? false
+            items.append(QueueItem(referralId: row.0, caseId: row.1, state: row.2, receivedAt: row.3, acceptBy: acceptBy.iso,
+                                   acceptanceOverdue: row.2 == "received" && acceptBy < today, decidedAt: row.4, breach: row.2 == "accepted" && breach))
         }
-        return try JSONResponse.make(.ok, ["requests": AnyEncodable(items), "breaches": AnyEncodable(items.filter(\.breach).map(\.referralId))])
+        return try JSONResponse.make(.ok, ["requests": AnyEncodable(items), "breaches": AnyEncodable(items.filter(\.breach).map(\.referralId)),
+                                           "acceptanceOverdue": AnyEncodable(items.filter(\.acceptanceOverdue).map(\.referralId))])
     }
 
     struct Return: Decodable { var reasons: [String] }

@@ -18,7 +18,7 @@ enum AllocationRun {
         for try await (referral, text, decided) in rows.decode((String, String, Date).self) {
             let request = try decoder.decode(MeetingRequested.self, from: Data(text.utf8))
             waiting.append(Allocator.Waiting(
-                referralId: referral, caseId: request.caseId, acceptedOn: SchoolDate(dayNumber: Int(decided.timeIntervalSince1970 / 86_400)), acceptedAt: decided,
+                referralId: referral, caseId: request.caseId, acceptedOn: LondonTime.local(decided).date, acceptedAt: decided,
                 hardDeadline: request.urgency.hardDeadline.flatMap { SchoolDate(iso: $0) }, severe: request.urgency.severeAbsence,
                 attendancePercent: request.urgency.attendancePercent, topPriority: request.topPriority))
         }

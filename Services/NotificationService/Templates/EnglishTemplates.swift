@@ -31,6 +31,17 @@ extension TemplateCatalogue {
             "We invite you to a meeting on {{meetingDate}} to agree an attendance contract about {{child}}: a written agreement, between you and the school or the local authority, of the support that will be given and what each of us will do.",
             "The meeting is voluntary. If the date does not suit you, please call {{school}} on {{phone}}.",
         ]),
+        MessageTemplate("family_meeting_invitation", "en", subject: "{{#moved}}New time: {{/moved}}a meeting about {{child}}'s attendance, {{when}}", [
+            "{{#moved}}The meeting has moved. {{/moved}}{{#reinvited}}We missed you at the last meeting, so we have arranged another. {{/reinvited}}We invite you to a meeting on {{when}} to {{purpose}} about {{child}}'s attendance at {{school}}.",
+            "Each parent is sent their own invitation. {{#interpreter}}An interpreter will be there ({{.}}). {{/interpreter}}If the time does not suit you, please call {{school}} on {{phone}}: the meeting can be moved once at your request. The event is attached for your calendar.",
+        ]),
+        MessageTemplate("family_meeting_cancelled", "en", subject: "Cancelled: the meeting about {{child}}'s attendance, {{when}}", [
+            "The meeting on {{when}} about {{child}}'s attendance at {{school}} is cancelled. We will contact you if another is needed. Questions: {{school}} on {{phone}}.",
+        ]),
+        MessageTemplate("family_meeting_failed_to_attend", "en", subject: "You did not attend the meeting about {{child}}'s attendance", [
+            "You were invited to meetings to {{purpose}} about {{child}}'s attendance at {{school}}, most recently on {{meetingDate}}, and did not attend {{missed}} of them.",
+            "Not attending is recorded. The local authority will decide the next steps without your views, which may include legal action under section 444 of the Education Act 1996. It is not too late to talk to us: please call {{school}} on {{phone}} within 10 school days.",
+        ]),
         MessageTemplate("social_care_escalation", "en", subject: "Attendance escalation for a child looked after ({{caseId}})", [
             "Case {{caseId}} (pupil {{upn}}) is a child looked after: attendance enforcement does not apply. Please review the attendance concern with the school and the virtual school.",
         ]),
@@ -45,6 +56,25 @@ extension TemplateCatalogue {
         ]),
         MessageTemplate("panel_meeting_cancelled", "en", subject: "Cancelled: AttendancePathway panel, case {{caseId}}", [
             "The AttendancePathway panel meeting for case {{caseId}} is cancelled. The cancellation is attached for your calendar.",
+        ]),
+        MessageTemplate("meeting_invitation", "en", subject: "Invitation: {{title}}, {{when}}", [
+            "You are invited to a {{title}} on {{when}}.{{#interpreter}} An interpreter ({{.}}) is booked.{{/interpreter}}{{#reason}} Changed: {{.}}.{{/reason}} The calendar invitation is attached.",
+        ]),
+        MessageTemplate("meeting_cancelled", "en", subject: "Cancelled: {{title}}, {{when}}", [
+            "The {{title}} on {{when}} is cancelled{{#reason}}: {{.}}{{/reason}}. The cancellation is attached for your calendar.",
+        ]),
+        MessageTemplate("panel_agenda", "en", subject: "AttendancePathway panel agenda: {{when}} ({{cases}} cases)", [
+            "The agenda for the AttendancePathway panel on {{when}}:",
+            "{{#items}}• {{.}}\n{{/items}}",
+            "The cases' papers are in the attendance portal under their references. The meetings are attached for your calendar.",
+        ]),
+        MessageTemplate("weekly_schedule", "en", subject: "Your meetings for the week of {{week}}: {{count}}", [
+            "Your AttendancePathway meetings in the week of {{week}}:",
+            "{{#items}}• {{.}}\n{{/items}}",
+            "They are attached for your calendar.",
+        ]),
+        MessageTemplate("panel_acceptance_overdue", "en", subject: "Referral {{referralId}} waiting for the panel's decision", [
+            "Referral {{referralId}} (case {{caseId}}) was to be accepted or returned by {{acceptBy}} and is still waiting. Please decide it in the attendance portal.",
         ]),
         MessageTemplate("officer_worklist_digest", "en", subject: "Your attendance worklist for {{date}}: {{overdue}} overdue, {{dueToday}} due today", [
             "Good morning. On your cases: {{overdue}} overdue, {{dueToday}} due today, {{upcoming}} due in the next 10 days.",

@@ -24,6 +24,9 @@ struct CaseEventsHandler: BatchHandler {
                 case MeetingBookingChanged.booked, MeetingBookingChanged.moved, MeetingBookingChanged.cancelled:
                     try await booking(try EventCodec.decode(MeetingBookingChanged.self, from: message.value).data, type: kind.type, eventID: kind.id,
                                       on: connection, logger: batch.logger)
+                case FamilyMeetingChanged.type:
+                    try await familyMeeting(try EventCodec.decode(FamilyMeetingChanged.self, from: message.value).data, eventID: kind.id,
+                                            on: connection, logger: batch.logger)
                 case MeetingRequestReturned.type:
                     try await returned(try EventCodec.decode(MeetingRequestReturned.self, from: message.value).data, eventID: kind.id, on: connection, logger: batch.logger)
                 case MeetingOutcomeRecorded.type:
@@ -60,6 +63,25 @@ struct CaseEventsHandler: BatchHandler {
             pathwayCase.status = .awaitingMeeting
             try await CaseStore.update(pathwayCase, on: connection, logger: logger)
         }
+    }
+
+    /// A family meeting in the chronology; a missed one is the family's non-engagement (shared/PATHWAY.md §3.2).
+    func familyMeeting(_ change: FamilyMeetingChanged, eventID: UUID, on connection: PostgresConnection, logger: Logger) async throws {
+        guard try await CaseStore.load(change.caseId, on: connection, logger: logger) != nil else { return }
+        let what = change.kind.replacingOccurrences(of: "_", with: " ")
+        let summary: String, engagement: String?
+        switch change.change {
+        case .invited: (summary, engagement) = ("Family meeting (\(what)) arranged for \(change.startsAt); each parent invited", nil)
+        case .moved: (summary, engagement) = ("Family meeting (\(what)) moved to \(change.startsAt)\(change.reason.map { ": \($0)" } ?? "")", nil)
+        case .cancelled: (summary, engagement) = ("Family meeting (\(what)) of \(change.startsAt) cancelled\(change.reason.map { ": \($0)" } ?? "")", nil)
+        case .attended: (summary, engagement) = ("The family attended the meeting (\(what)) of \(change.startsAt)", "engaged")
+        case .didNotAttend:
+            (summary, engagement) = (change.missed >= 2
+                ? "The family did not attend the meeting (\(what)) of \(change.startsAt): \(change.missed) missed; \"failed to attend\" letter sent"
+                : "The family did not attend the meeting (\(what)) of \(change.startsAt): non-engagement recorded; to be re-invited", "no_response")
+        }
+        try await Chronology.append(change.caseId, type: "meeting", summary: summary, by: .system, outcome: change.change.rawValue, parentEngagement: engagement,
+                                    sourceEvent: eventID, on: connection, logger: logger)
     }
 
     func returned(_ returned: MeetingRequestReturned, eventID: UUID, on connection: PostgresConnection, logger: Logger) async throws {

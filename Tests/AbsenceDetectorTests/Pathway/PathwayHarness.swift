@@ -146,13 +146,18 @@ struct PathwayHarness {
 
     /// What the coordinator published on a topic, read from the start until `count` events of `type` are seen.
     func published(_ topic: TopicDescription, type: String, count: Int = 1) async throws -> [[String: Any]] {
+        try await published(topic, type: type) { $0.count >= count }
+    }
+
+    /// What was published on a topic, read from the start until `done` holds for the events of `type` seen (or 30 s).
+    func published(_ topic: TopicDescription, type: String, until done: ([[String: Any]]) -> Bool) async throws -> [[String: Any]] {
         var configuration = KafkaConsumerConfiguration(client: KafkaConfiguration(bootstrapServers: "127.0.0.1:\(services.brokerPort)", clientID: "pathway-tests"),
                                                        groupID: "pathway-reader-\(UUID())", topics: [topic.name])
         configuration.statisticsInterval = nil
         let consumer = try KafkaConsumer(configuration: configuration, logger: TestEnvironment.logger)
         var found: [[String: Any]] = []
         let deadline = ContinuousClock.now.advanced(by: .seconds(30))
-        while found.count < count, ContinuousClock.now < deadline {
+        while !done(found), ContinuousClock.now < deadline {
             for message in try await consumer.nextBatch().messages {
                 guard let json = try JSONSerialization.jsonObject(with: Data(message.value)) as? [String: Any], json["type"] as? String == type,
                       let data = json["data"] as? [String: Any], data["caseId"] as? String != nil || data["upn"] as? String == upn else { continue }
