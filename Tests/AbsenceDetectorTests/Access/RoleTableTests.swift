@@ -33,7 +33,7 @@ struct RoleTableTests {
     static func placeholders(pupil: String, school: String) -> [String: String] {
         ["{upn}": pupil, "{urn}": school, "{school}": school, "{date}": "2026-09-07", "{session}": "AM", "{id}": "AP-2000-0001", "{stage}": "2",
          "{item}": "barriers_identified", "{offer}": "1", "{target}": "1", "{contract}": "AC-AP-2000-0001-1-C-1", "{referral}": "R-AP-2000-0001-1",
-         "{booking}": "00000000-0000-0000-0000-000000000000", "{label}": "nothing", "{notice}": "PN-AP-2000-0001-1", "{contact}": "C-1",
+         "{booking}": "00000000-0000-0000-0000-000000000000", "{meeting}": "00000000-0000-0000-0000-000000000000", "{round}": "TSM-none", "{label}": "nothing", "{notice}": "PN-AP-2000-0001-1", "{contact}": "C-1",
          "{sha256}": String(repeating: "0", count: 64)]
     }
 
