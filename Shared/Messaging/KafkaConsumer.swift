@@ -47,7 +47,7 @@ public final class KafkaConsumer: Sendable {
         metricsFactory: any MetricsFactory = MetricsSystem.factory
     ) throws(KafkaError) {
         let rebalances = RebalanceRecorder(logger: logger, startingOffsets: startingOffsets)
-        let onStatistics = KafkaStatistics.callback(every: configuration.statisticsInterval, logger: logger, factory: metricsFactory)
+        let onStatistics = KafkaStatistics.callback(every: configuration.statisticsInterval, group: configuration.groupID, logger: logger, factory: metricsFactory)
         let callbacks = RDKafkaCallbacks(
             logger: logger,
             onStatistics: onStatistics,

@@ -35,16 +35,19 @@ enum KafkaMetrics {
 final class KafkaStatistics: Sendable {
     private let logger: Logger
     private let factory: any MetricsFactory
+    /// A consumer's group: its lag is labelled with it, so that two services reading one topic are told apart.
+    private let group: String?
 
-    init(logger: Logger, factory: any MetricsFactory) {
+    init(logger: Logger, factory: any MetricsFactory, group: String? = nil) {
         self.logger = logger
         self.factory = factory
+        self.group = group
     }
 
     /// The statistics callback for a client, or nil when statistics are off.
-    static func callback(every interval: Duration?, logger: Logger, factory: any MetricsFactory) -> (@Sendable (String) -> Void)? {
+    static func callback(every interval: Duration?, group: String? = nil, logger: Logger, factory: any MetricsFactory) -> (@Sendable (String) -> Void)? {
         guard interval != nil else { return nil }
-        let statistics = KafkaStatistics(logger: logger, factory: factory)
+        let statistics = KafkaStatistics(logger: logger, factory: factory, group: group)
         return { @Sendable json in statistics.record(json) }
     }
 
@@ -62,7 +65,7 @@ final class KafkaStatistics: Sendable {
             for (partition, stats) in partitions where partition != "-1" {
                 // consumer_lag is -1 until the consumer has a committed offset and the high watermark.
                 guard let lag = (stats as? [String: Any])?["consumer_lag"] as? Int, lag >= 0 else { continue }
-                Gauge(label: "kafka_consumer_lag", dimensions: [("topic", topic), ("partition", partition)], factory: factory).record(lag)
+                Gauge(label: "kafka_consumer_lag", dimensions: [("group", group ?? ""), ("topic", topic), ("partition", partition)], factory: factory).record(lag)
             }
         }
     }

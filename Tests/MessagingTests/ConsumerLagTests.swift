@@ -13,7 +13,8 @@ struct ConsumerLagTests {
         await producer.shutdown()
 
         let metrics = TestMetrics()
-        var configuration = KafkaConsumerConfiguration(client: KafkaTest.client, groupID: KafkaTest.uniqueName("lag"), topics: [topic])
+        let group = KafkaTest.uniqueName("lag")
+        var configuration = KafkaConsumerConfiguration(client: KafkaTest.client, groupID: group, topics: [topic])
         configuration.statisticsInterval = .milliseconds(200)
         let consumer = try KafkaConsumer(configuration: configuration, logger: KafkaTest.logger, metricsFactory: metrics)
         let received = try await KafkaTest.consume(consumer, commit: false) { $0.count >= 50 }
@@ -24,7 +25,7 @@ struct ConsumerLagTests {
         let deadline = ContinuousClock.now.advanced(by: .seconds(20))
         while lag != 30, ContinuousClock.now < deadline {
             _ = try await consumer.nextBatch()  // statistics are served inside the poll
-            lag = (try? metrics.expectGauge("kafka_consumer_lag", [("topic", topic), ("partition", "0")]))?.lastValue.map { Int64($0) }
+            lag = (try? metrics.expectGauge("kafka_consumer_lag", [("group", group), ("topic", topic), ("partition", "0")]))?.lastValue.map { Int64($0) }
         }
         await consumer.close()
         #expect(lag == 30)

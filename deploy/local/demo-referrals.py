@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """The demo's last act: LA staff take a few severely absent pupils' cases through stage 4 to a referral, the
 panel's chair accepts them and the scheduler books them; prints the next session's agenda (case references,
-no names). Stdlib only; the tokens come from the environment (MANAGER, OFFICER, CHAIR; SCHOOLS: the officer's)."""
+no names). Then an officer arranges a contract meeting with one family (each parent invited separately) and the
+LA offers every school a targeting support meeting this term, in the published order. Stdlib only; the tokens
+come from the environment (MANAGER, OFFICER, CHAIR, ADMIN; SCHOOLS: the officer's)."""
+import datetime
 import json
 import os
 import sys
@@ -10,6 +13,7 @@ import urllib.error
 import urllib.request
 
 COORDINATOR = "http://127.0.0.1:8083"
+DETECTOR = "http://127.0.0.1:8082"
 SCHEDULER = "http://127.0.0.1:8085"
 
 
@@ -88,7 +92,48 @@ def main():
         say(f"the next session's agenda, {session['startsAt']} (chair {session['chair']}):")
         for booking in session["bookings"]:
             print(f"  slot {booking['slot']}  case {booking['caseId']}  ({booking['status']})")
+    if chosen:
+        family_meeting(chosen[0], officer, manager)
+    targeting_support_meetings(os.environ["SCHOOLS"].split(), os.environ["ADMIN"], manager)
     return 0
+
+
+def family_meeting(case, officer, manager):
+    """A contract meeting with the family of one case, on the first day the notice rule allows."""
+    _, view = call("GET", f"{COORDINATOR}/v1/cases/{case}", manager)
+    pupil = view.get("case", {})
+    day = datetime.date.today() + datetime.timedelta(days=7)
+    for _ in range(30):
+        status, answer = call("POST", f"{SCHEDULER}/v1/family-meetings", officer, {
+            "caseId": case, "upn": pupil.get("upn"), "schoolUrn": pupil.get("schoolUrn"), "kind": "contract",
+            "date": day.isoformat(), "starts": "10:00", "language": "en"})
+        if status == 201:
+            say(f"family meeting for case {case}: {answer['startsAt']} (attendance contract); each parent with parental responsibility invited")
+            return
+        day += datetime.timedelta(days=1)
+    say(f"family meeting for case {case} not arranged: {answer}")
+
+
+def targeting_support_meetings(schools, admin, manager):
+    """Every school offered a targeting support meeting, from the detector's figures for each."""
+    entries = []
+    for urn in schools:
+        _, summary = call("GET", f"{DETECTOR}/v1/schools/{urn}/summary", manager)
+        overall = summary.get("overall", {})
+        years = set(summary.get("byYearGroup", {}))
+        entries.append({"schoolUrn": urn, "phase": "secondary" if years & {str(y) for y in range(7, 14)} else "primary",
+                        "roll": overall.get("pupils", 0), "persistentAbsentees": overall.get("persistentAbsence", 0),
+                        "attendancePercent": overall.get("attendanceRate") or 100, "champion": f"attendance-lead@{urn}.sch.example"})
+    first = datetime.date.today() + datetime.timedelta(days=14)
+    status, answer = call("POST", f"{SCHEDULER}/v1/tsm-rounds", admin, {
+        "name": "Targeting support meetings", "firstDate": first.isoformat(), "untilDate": (first + datetime.timedelta(days=21)).isoformat(),
+        "spoc": "demo-officer", "earlyHelp": "early-help@la.example", "schools": entries})
+    if status != 201:
+        say(f"targeting support meetings not offered: {answer}")
+        return
+    say(f"targeting support meetings offered to {len(answer['meetings'])} schools, in order:")
+    for meeting in answer["meetings"]:
+        print(f"  {meeting['startsAt']}  school {meeting['schoolUrn']}")
 
 
 if __name__ == "__main__":

@@ -14,8 +14,8 @@ import ServiceRuntime
 struct MarksHandler: BatchHandler {
     private var engine: DetectorEngine
     private var familiesLoaded = false
-    private var emitted = 0
-    private let signalsEmitted = Counter(label: "detector_signals_total")
+    /// Signals of the batch in flight, by kind, counted once its transaction commits.
+    private var emitted: [String: Int] = [:]
 
     init(settings: DetectorSettings, families: RosterIndex) {
         engine = DetectorEngine(settings: settings, families: families)
@@ -54,11 +54,11 @@ struct MarksHandler: BatchHandler {
         }
         try await PupilStateStore.save(changed, on: connection, logger: batch.logger)
         try await SignalStore.record(signals, on: connection, logger: batch.logger)
-        emitted = signals.count
+        emitted = Dictionary(signals.map { ($0.kind.rawValue, 1) }, uniquingKeysWith: +)
     }
 
     mutating func committed() {
-        if emitted > 0 { signalsEmitted.increment(by: emitted) }
-        emitted = 0
+        for (kind, count) in emitted { Counter(label: "detector_signals_total", dimensions: [("kind", kind)]).increment(by: count) }
+        emitted = [:]
     }
 }
