@@ -25,7 +25,7 @@ public enum TopicCatalogue {
         purpose: "accepted registers and amendments: school, UPN, date, session, code")
     public static let pupilProfiles = TopicDescription(
         name: "pupils.profiles", partitions: 8, key: "school URN",
-        producers: ["register-ingest"], consumers: ["absence-detector", "pathway-coordinator"],
+        producers: ["register-ingest"], consumers: ["absence-detector", "pathway-coordinator", "notification"],
         purpose: "roster identity, flags and family links; no contact details")
     public static let pupilContacts = TopicDescription(
         name: "pupils.contacts", partitions: 4, key: "school URN",

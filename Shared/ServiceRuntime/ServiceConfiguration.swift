@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Messaging
 import Storage
@@ -34,7 +35,7 @@ public struct ServiceConfiguration: Sendable {
 
     /// `usesBroker: false` for a process that never talks to Kafka (the LA portal): `KAFKA_BOOTSTRAP_SERVERS` is then not read.
     public init(environment: [String: String], service: ServiceDescriptor, usesBroker: Bool = true) throws(ConfigurationError) {
-        let env = EnvironmentReader(environment)
+        let env = EnvironmentReader(environment, secrets: Self.secrets)
         serviceName = service.name
         httpHost = env.string("HTTP_HOST", default: "127.0.0.1")
         httpPort = try env.port("HTTP_PORT", default: service.defaultHTTPPort)
@@ -47,13 +48,63 @@ public struct ServiceConfiguration: Sendable {
             password: try env.string("POSTGRES_PASSWORD", expected: "the PostgreSQL user's password"),
             database: try env.string("POSTGRES_DATABASE", expected: "the PostgreSQL database name"),
             schema: try env.identifier("POSTGRES_SCHEMA", default: service.schema),
-            maximumConnections: try env.int("POSTGRES_POOL_SIZE", default: 10, range: 1...200, expected: "a number of connections from 1 to 200"))
+            maximumConnections: try env.int("POSTGRES_POOL_SIZE", default: 10, range: 1...200, expected: "a number of connections from 1 to 200"),
+            tls: try Self.postgresTLS(env))
         kafka = KafkaConfiguration(
             bootstrapServers: usesBroker ? try env.hostPortList("KAFKA_BOOTSTRAP_SERVERS", expected: "host:port[,host:port...] of the Kafka brokers") : "",
-            clientID: env.string("KAFKA_CLIENT_ID", default: service.name))
+            clientID: env.string("KAFKA_CLIENT_ID", default: service.name),
+            security: try Self.kafkaSecurity(env))
         kafkaDeliveryTimeout = .milliseconds(try env.int("KAFKA_DELIVERY_TIMEOUT_MS", default: 30_000, range: 1_000...900_000, expected: "milliseconds from 1000 to 900000"))
         outboxRetention = .seconds(3600 * (try env.int("OUTBOX_RETENTION_HOURS", default: 168, range: 1...8760, expected: "hours from 1 to 8760")))
         startupTimeout = .seconds(try env.int("STARTUP_TIMEOUT_SECONDS", default: 60, range: 1...3600, expected: "seconds from 1 to 3600"))
         identity = try IdentitySettings(environment: env)
+    }
+
+    /// Variables whose values are never echoed, each also readable from `NAME_FILE`.
+    public static let secrets: Set<String> = ["POSTGRES_PASSWORD", "KAFKA_SASL_PASSWORD", "KAFKA_SSL_KEY_PASSWORD"]
+
+    /// `POSTGRES_SSLMODE` (`disable`, `require`: encrypted, the certificate not checked, `verify-full`: encrypted, the
+    /// certificate checked against `POSTGRES_SSLROOTCERT` and the host name), as libpq names them.
+    static func postgresTLS(_ env: EnvironmentReader) throws(ConfigurationError) -> PostgresSettings.TLSMode {
+        let mode = try env.choice("POSTGRES_SSLMODE", default: "disable", options: ["disable": "disable", "require": "require", "verify-full": "verify-full"])
+        switch mode {
+        case "require": return .require
+        case "verify-full":
+            let file = try env.string("POSTGRES_SSLROOTCERT", expected: "the PEM file of the CA that signed the server's certificate (needed by verify-full)")
+            guard FileManager.default.isReadableFile(atPath: file) else {
+                throw ConfigurationError(variable: "POSTGRES_SSLROOTCERT", problem: .malformed(shownValue: file), expected: "a readable PEM file")
+            }
+            return .verifyFull(caFile: file)
+        default: return .disable
+        }
+    }
+
+    /// `KAFKA_SECURITY_PROTOCOL` (`PLAINTEXT`, `SSL`, `SASL_PLAINTEXT`, `SASL_SSL`), `KAFKA_SASL_MECHANISM` (`SCRAM-SHA-512`,
+    /// `SCRAM-SHA-256`, `PLAIN`), `KAFKA_SASL_USERNAME`, `KAFKA_SASL_PASSWORD` (or `_FILE`), `KAFKA_SSL_CA_FILE`,
+    /// `KAFKA_SSL_CERTIFICATE_FILE`, `KAFKA_SSL_KEY_FILE`, `KAFKA_SSL_KEY_PASSWORD` (or `_FILE`), `KAFKA_SSL_VERIFY_HOSTNAME`.
+    static func kafkaSecurity(_ env: EnvironmentReader) throws(ConfigurationError) -> KafkaSecurity {
+        let protocols = Dictionary(uniqueKeysWithValues: KafkaSecurity.SecurityProtocol.allCases.map { ($0.rawValue.lowercased(), $0) })
+        let securityProtocol = try env.choice("KAFKA_SECURITY_PROTOCOL", default: .plaintext, options: protocols)
+        var security = KafkaSecurity(securityProtocol: securityProtocol)
+        if securityProtocol.usesSASL {
+            let mechanisms = Dictionary(uniqueKeysWithValues: KafkaSecurity.SASLMechanism.allCases.map { ($0.rawValue.lowercased(), $0) })
+            security.saslMechanism = try env.choice("KAFKA_SASL_MECHANISM", default: .scramSHA512, options: mechanisms)
+            security.saslUsername = try env.string("KAFKA_SASL_USERNAME", expected: "the service's SASL user name on the cluster")
+            security.saslPassword = try env.string("KAFKA_SASL_PASSWORD", expected: "the SASL user's password (or KAFKA_SASL_PASSWORD_FILE)")
+        }
+        if securityProtocol.usesTLS {
+            for (name, keyPath) in [("KAFKA_SSL_CA_FILE", \KafkaSecurity.caFile), ("KAFKA_SSL_CERTIFICATE_FILE", \.certificateFile), ("KAFKA_SSL_KEY_FILE", \.keyFile)] {
+                let file = env.string(name, default: "")
+                guard !file.isEmpty else { continue }
+                guard FileManager.default.isReadableFile(atPath: file) else {
+                    throw ConfigurationError(variable: name, problem: .malformed(shownValue: file), expected: "a readable PEM file")
+                }
+                security[keyPath: keyPath] = file
+            }
+            let keyPassword = env.string("KAFKA_SSL_KEY_PASSWORD", default: "")
+            security.keyPassword = keyPassword.isEmpty ? nil : keyPassword
+            security.verifyHostname = try env.choice("KAFKA_SSL_VERIFY_HOSTNAME", default: true, options: ["true": true, "false": false])
+        }
+        return security
     }
 }

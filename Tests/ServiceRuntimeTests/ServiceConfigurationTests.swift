@@ -25,6 +25,39 @@ struct ServiceConfigurationTests {
         }
     }
 
+    /// Kafka's transport security from named variables, as librdkafka's properties; the SASL password from its file.
+    @Test func kafkaSecurityIsReadFromNamedVariables() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kafka-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let password = directory.appendingPathComponent("password"), ca = directory.appendingPathComponent("ca.pem")
+        try Data("scram-s3cret\n".utf8).write(to: password)
+        try Data("-----BEGIN CERTIFICATE-----\n".utf8).write(to: ca)
+        var env = complete
+        env.merge(["KAFKA_SECURITY_PROTOCOL": "sasl_ssl", "KAFKA_SASL_MECHANISM": "SCRAM-SHA-512", "KAFKA_SASL_USERNAME": "register-ingest",
+                   "KAFKA_SASL_PASSWORD_FILE": password.path, "KAFKA_SSL_CA_FILE": ca.path]) { $1 }
+        let security = try ServiceConfiguration(environment: env, service: descriptor).kafka.security
+        #expect(security == KafkaSecurity(securityProtocol: .saslSSL, saslMechanism: .scramSHA512, saslUsername: "register-ingest",
+                                          saslPassword: "scram-s3cret", caFile: ca.path))
+        #expect(try ServiceConfiguration(environment: complete, service: descriptor).kafka.security == .plaintext)
+        #expect(error(setting: ["KAFKA_SECURITY_PROTOCOL": "sasl_ssl", "KAFKA_SASL_USERNAME": "u"])?.variable == "KAFKA_SASL_PASSWORD")
+        #expect(error(setting: ["KAFKA_SECURITY_PROTOCOL": "tls"])?.variable == "KAFKA_SECURITY_PROTOCOL")
+        #expect(error(setting: ["KAFKA_SECURITY_PROTOCOL": "ssl", "KAFKA_SSL_CA_FILE": "/nowhere/ca.pem"])?.variable == "KAFKA_SSL_CA_FILE")
+        let refused = error(setting: ["KAFKA_SECURITY_PROTOCOL": "sasl_ssl", "KAFKA_SASL_USERNAME": "u", "KAFKA_SASL_PASSWORD": "pw", "KAFKA_SASL_MECHANISM": "GSSAPI"])
+        #expect(refused?.variable == "KAFKA_SASL_MECHANISM" && !"\(refused!)".contains("pw"))
+    }
+
+    /// PostgreSQL's TLS modes, as libpq names them; verify-full needs a readable CA file.
+    @Test func postgresTLSModesAreReadAndVerifyFullNeedsItsCA() throws {
+        var env = complete
+        #expect(try ServiceConfiguration(environment: env, service: descriptor).postgres.tls == .disable)
+        env["POSTGRES_SSLMODE"] = "require"
+        #expect(try ServiceConfiguration(environment: env, service: descriptor).postgres.tls == .require)
+        #expect(error(setting: ["POSTGRES_SSLMODE": "verify-full"])?.variable == "POSTGRES_SSLROOTCERT")
+        #expect(error(setting: ["POSTGRES_SSLMODE": "verify-full", "POSTGRES_SSLROOTCERT": "/nowhere/ca.pem"])?.variable == "POSTGRES_SSLROOTCERT")
+        #expect(error(setting: ["POSTGRES_SSLMODE": "prefer"])?.variable == "POSTGRES_SSLMODE")
+    }
+
     /// A secret mounted as a file (`POSTGRES_PASSWORD_FILE`, as Docker and Kubernetes mount them): read without its
     /// trailing newline; a file that cannot be read names the variable and the path, never a value.
     @Test func aSecretComesFromItsFile() throws {

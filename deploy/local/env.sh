@@ -31,6 +31,11 @@ export POSTGRES_DATABASE="${POSTGRES_DATABASE:-attendance}"
 PG_DATA="$STATE_DIR/postgres"
 PG_SOCKET_DIR="$STATE_DIR/run"
 PG_LOG="$STATE_DIR/postgres.log"
+# The local cluster also speaks TLS, with a certificate from a CA of its own (deploy/local/start makes both). One role,
+# POSTGRES_TLS_USER, may only connect over TLS (pg_hba.conf rejects it otherwise): the tests connect a service as it.
+PG_TLS_DIR="$STATE_DIR/postgres-tls"
+export POSTGRES_TLS_CA_FILE="$PG_TLS_DIR/ca.crt"
+export POSTGRES_TLS_USER="${POSTGRES_TLS_USER:-attendance_tls}"
 
 # The local identity provider's keys (deploy/local/setup makes them): services verify people's tokens
 # with the public JWKS; `<service> token issue` signs with the private key.
@@ -77,6 +82,9 @@ SELENIUM_VERSION=4.27.1
 AXE_SELENIUM_VERSION=2.1.6
 # The deployment check: Kubernetes manifests validated against the API's schemas (bundled, offline).
 KUBERNETES_VALIDATE_VERSION=1.37.0
+# The API and event documents' validators (Tests/Tools/api-docs/check_documents.py, run by check-deploy).
+OPENAPI_SPEC_VALIDATOR_VERSION=0.7.1
+PYDANTIC_ASYNCAPI_VERSION=0.2.0
 PROVIDERS_DIR="$STATE_DIR/providers"
 SMTP_CERT="$PROVIDERS_DIR/smtp-cert.pem"
 SMTP_KEY="$PROVIDERS_DIR/smtp-key.pem"
