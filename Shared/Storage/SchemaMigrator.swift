@@ -36,7 +36,11 @@ public struct SchemaMigrator: Sendable {
         return try await client.withTransaction(logger: logger) { connection in
             // hashtext gives a stable int4 per schema name; the lock is released at commit or rollback.
             try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\("migrations:" + schema.name)))", logger: logger)
-            try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema.quoted)"), logger: logger)
+            // Created only when missing: in production the schema is made beforehand, owned by the service's own role, which
+            // has no right to create schemas (and PostgreSQL checks that right even for CREATE SCHEMA IF NOT EXISTS).
+            var exists = false
+            for try await _ in try await connection.query("SELECT 1 FROM pg_namespace WHERE nspname = \(schema.name)", logger: logger).decode(Int.self) { exists = true }
+            if !exists { try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA \(schema.quoted)"), logger: logger) }
             try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL search_path TO \(schema.quoted)"), logger: logger)
             try await connection.query("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -41,8 +41,8 @@ struct ServiceMigrationsTests {
             .appendingPathComponent("../../deploy/local/topics.txt").standardized
         let listed = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
             .filter { !$0.hasPrefix("#") && !$0.isEmpty }
-            .map { line -> String in let parts = line.split(separator: " "); return "\(parts[0]) \(parts[1])" }
-        #expect(Set(listed) == Set(TopicCatalogue.allTopics.map { "\($0.name) \($0.partitions)" }))
+            .map { line -> String in let parts = line.split(separator: " "); return "\(parts[0]) \(parts[1]) \(parts[2])" }
+        #expect(Set(listed) == Set(TopicCatalogue.allTopics.map { "\($0.name) \($0.partitions) \($0.retentionDays.map(String.init) ?? "history")" }))
         #expect(listed.count == TopicCatalogue.allTopics.count)
     }
 }

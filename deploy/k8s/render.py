@@ -5,16 +5,19 @@ Deployments, Services, PodDisruptionBudgets and NetworkPolicies cannot drift apa
     deploy/k8s/render.py            writes attendance.yaml
     deploy/k8s/render.py --check    exits 1 when attendance.yaml differs from what this script renders
 
-The manifests expect, in the namespace: a Secret `attendance-secrets` (POSTGRES_PASSWORD; see secrets.example.yaml), a
-Secret `attendance-identity` (jwks.json, and signing-key.jwk for the portal), PostgreSQL reachable as `postgres` and
-Kafka as `kafka-0.kafka:9092,...` (a managed service or an operator such as Strimzi; not rendered here)."""
+The manifests expect, in the namespace (see secrets.example.yaml): a Secret `attendance-secrets` with each service's
+PostgreSQL password and Kafka SCRAM password under its role's name (`register_ingest`, `kafka-register_ingest`, ...), a
+Secret `attendance-identity` (jwks.json, and signing-key.jwk for the portal), a Secret `attendance-ca` (postgres-ca.crt,
+kafka-ca.crt: the CAs of the servers' certificates), PostgreSQL reachable as `postgres` over TLS with a role per service
+owning its schema (deploy/postgres/init-roles.sh), and Kafka as `kafka-0.kafka:9093,...` with SASL_SSL and SCRAM-SHA-512
+(a managed service or an operator such as Strimzi; not rendered here)."""
 import json
 import os
 import sys
 
 NAMESPACE = "attendance"
 IMAGE = "ghcr.io/attendance-pathway/{product}:1.0.0"
-KAFKA = "kafka-0.kafka:9092,kafka-1.kafka:9092,kafka-2.kafka:9092"
+KAFKA = "kafka-0.kafka:9093,kafka-1.kafka:9093,kafka-2.kafka:9093"
 
 # product, port, replicas, reachable from outside the namespace, extra environment, CPU/memory requests and limits
 SERVICES = [
@@ -40,12 +43,18 @@ def labels(product):
 def documents():
     docs = [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NAMESPACE}}]
     docs.append({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "attendance-common", "namespace": NAMESPACE},
-                 "data": {"POSTGRES_HOST": "postgres", "POSTGRES_PORT": "5432", "POSTGRES_USER": "attendance", "POSTGRES_DATABASE": "attendance",
-                          "KAFKA_BOOTSTRAP_SERVERS": KAFKA, "HTTP_HOST": "0.0.0.0", "LOG_FORMAT": "json", "LOG_LEVEL": "info",
+                 "data": {"POSTGRES_HOST": "postgres", "POSTGRES_PORT": "5432", "POSTGRES_DATABASE": "attendance",
+                          "POSTGRES_SSLMODE": "verify-full", "POSTGRES_SSLROOTCERT": "/var/run/ca/postgres-ca.crt",
+                          "KAFKA_BOOTSTRAP_SERVERS": KAFKA, "KAFKA_SECURITY_PROTOCOL": "SASL_SSL", "KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
+                          "KAFKA_SSL_CA_FILE": "/var/run/ca/kafka-ca.crt", "HTTP_HOST": "0.0.0.0", "LOG_FORMAT": "json", "LOG_LEVEL": "info",
                           "AUTH_JWKS_FILE": "/var/run/identity/jwks.json"}})
     for product, port, replicas, public, extra, (cpu, memory, cpu_limit, memory_limit) in SERVICES:
         env = [{"name": "HTTP_PORT", "value": str(port)}] + [{"name": k, "value": v} for k, v in sorted(extra.items())]
-        env.append({"name": "POSTGRES_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "attendance-secrets", "key": "POSTGRES_PASSWORD"}}})
+        # Each service is its own PostgreSQL role (owning only its schema) and its own Kafka user.
+        role = product.replace("-", "_")
+        env += [{"name": "POSTGRES_USER", "value": role}, {"name": "KAFKA_SASL_USERNAME", "value": product},
+                {"name": "POSTGRES_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "attendance-secrets", "key": role}}},
+                {"name": "KAFKA_SASL_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "attendance-secrets", "key": "kafka-" + role}}}]
         probe = lambda path, period, failures: {"httpGet": {"path": path, "port": "http"}, "periodSeconds": period, "failureThreshold": failures}
         container = {
             "name": product, "image": IMAGE.format(product=product), "imagePullPolicy": "IfNotPresent",
@@ -55,7 +64,8 @@ def documents():
             "resources": {"requests": {"cpu": cpu, "memory": memory}, "limits": {"cpu": cpu_limit, "memory": memory_limit}},
             "securityContext": {"runAsNonRoot": True, "runAsUser": 10001, "allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True,
                                 "capabilities": {"drop": ["ALL"]}},
-            "volumeMounts": [{"name": "identity", "mountPath": "/var/run/identity", "readOnly": True}, {"name": "tmp", "mountPath": "/tmp"}],
+            "volumeMounts": [{"name": "identity", "mountPath": "/var/run/identity", "readOnly": True},
+                             {"name": "ca", "mountPath": "/var/run/ca", "readOnly": True}, {"name": "tmp", "mountPath": "/tmp"}],
         }
         identity_items = [{"key": "jwks.json", "path": "jwks.json"}] + ([{"key": "signing-key.jwk", "path": "signing-key.jwk"}] if product == "la-portal" else [])
         docs.append({
@@ -66,6 +76,7 @@ def documents():
                                                "annotations": {"prometheus.io/scrape": "true", "prometheus.io/port": str(port), "prometheus.io/path": "/metrics"}},
                                   "spec": {"terminationGracePeriodSeconds": 30, "automountServiceAccountToken": False, "containers": [container],
                                            "volumes": [{"name": "identity", "secret": {"secretName": "attendance-identity", "items": identity_items}},
+                                                       {"name": "ca", "secret": {"secretName": "attendance-ca"}},
                                                        {"name": "tmp", "emptyDir": {}}]}}}})
         docs.append({"apiVersion": "v1", "kind": "Service", "metadata": {"name": product, "namespace": NAMESPACE, "labels": labels(product)},
                      "spec": {"selector": labels(product), "ports": [{"name": "http", "port": port, "targetPort": "http"}]}})
@@ -86,16 +97,20 @@ def documents():
     # Everything else in the namespace: no ingress at all.
     docs.append({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy", "metadata": {"name": "default-deny-ingress", "namespace": NAMESPACE},
                  "spec": {"podSelector": {}, "policyTypes": ["Ingress"]}})
-    # The topics, created once with their partition counts (deploy/local/topics.txt), replication 3, two in sync.
-    topics = [line.split() for line in open(os.path.join(os.path.dirname(__file__), "..", "local", "topics.txt")) if line.strip() and not line.startswith("#")]
-    script = "set -eu\n" + "".join(
-        f"/opt/kafka/bin/kafka-topics.sh --bootstrap-server \"$KAFKA\" --create --if-not-exists --topic {name} --partitions {partitions}"
-        f" --replication-factor 3 --config min.insync.replicas=2\n" for name, partitions in topics)
+    # The topics: deploy/kafka/create-topics.sh with the catalogue (deploy/local/topics.txt) from a ConfigMap: replication 3,
+    # two in sync, each topic's retention; it stops at the first failure and the Job retries.
+    here = os.path.dirname(os.path.abspath(__file__))
+    docs.append({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "kafka-topics", "namespace": NAMESPACE},
+                 "data": {"create-topics.sh": open(os.path.join(here, "..", "kafka", "create-topics.sh")).read(),
+                          "topics.txt": open(os.path.join(here, "..", "local", "topics.txt")).read()}})
     docs.append({"apiVersion": "batch/v1", "kind": "Job", "metadata": {"name": "kafka-topics", "namespace": NAMESPACE},
                  "spec": {"backoffLimit": 6, "template": {"spec": {"restartPolicy": "OnFailure", "containers": [{
-                     "name": "topics", "image": "apache/kafka:3.9.0", "command": ["/bin/bash", "-c", script],
-                     "env": [{"name": "KAFKA", "value": KAFKA}],
-                     "resources": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"cpu": "500m", "memory": "512Mi"}}}]}}}})
+                     "name": "topics", "image": "apache/kafka:3.9.0", "command": ["/bin/bash", "/catalogue/create-topics.sh"],
+                     "env": [{"name": "KAFKA", "value": KAFKA}, {"name": "TOPICS_FILE", "value": "/catalogue/topics.txt"},
+                             {"name": "HISTORY_RETENTION_DAYS", "value": "1095"}],
+                     "volumeMounts": [{"name": "catalogue", "mountPath": "/catalogue", "readOnly": True}],
+                     "resources": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"cpu": "500m", "memory": "512Mi"}}}],
+                     "volumes": [{"name": "catalogue", "configMap": {"name": "kafka-topics"}}]}}}})
     return docs
 
 
