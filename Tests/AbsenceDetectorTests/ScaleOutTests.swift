@@ -1,6 +1,8 @@
+import AsyncHTTPClient
 import AttendanceDomain
 import Events
 import Foundation
+import NIOCore
 import ServiceRuntime
 import TestSupport
 import Testing
@@ -77,6 +79,12 @@ struct ScaleOutTests {
         }
         let recount = try await TestEnvironment.withPostgresKeepingSchema(schema: ingestSchema) { try await DetectorPipelineTests.recount($0) }
         #expect(recount.count == 240)
+        // The surviving ingest instance reports when each school's last register came (for the per-school alert).
+        let metrics = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(ingestA.port)/metrics"), timeout: .seconds(10))
+        let text = String(buffer: try await metrics.body.collect(upTo: 1 << 22))
+        for school in Set(recount.keys.map(\.school)) {
+            #expect(text.contains("ingest_last_register_timestamp_seconds{school=\"\(school)\"}"), "no series for school \(school)")
+        }
         let detected = try await DetectorPipelineTests.waitForFigures(schema: detectorSchema, expected: recount)
         #expect(detected == recount, "\(detected.count) pupils detected, \(recount.count) recounted")
         // The survivor took over every partition.

@@ -11,8 +11,14 @@ import ServiceRuntime
 /// transaction, so a batch tried again dead-letters it once.
 struct MisRegisterHandler: BatchHandler {
     let today: @Sendable () -> SchoolDate
+    /// The schools of the batch in flight, recorded once its transaction commits.
+    private var schools: Set<String> = []
 
-    func apply(_ messages: [KafkaMessage], in batch: inout ConsumedBatch, on connection: PostgresConnection) async throws {
+    init(today: @escaping @Sendable () -> SchoolDate) {
+        self.today = today
+    }
+
+    mutating func apply(_ messages: [KafkaMessage], in batch: inout ConsumedBatch, on connection: PostgresConnection) async throws {
         let validator = RegisterValidator(today: today())
         var registers: [ValidRegister] = []
         for message in messages {
@@ -27,6 +33,12 @@ struct MisRegisterHandler: BatchHandler {
         }
         // Sessions locked in key order, whatever the batch's order: no deadlock with a resend or a PATCH.
         if !registers.isEmpty { _ = try await RegisterStore.record(registers, on: connection, logger: batch.logger) }
+        schools = Set(registers.map(\.school.value))
+    }
+
+    mutating func committed() {
+        RegisterMetrics.stored(schools: schools)
+        schools = []
     }
 
     /// The errors as JSON, so a person (or a tool) reading the dead-letter topic sees each location and reason.

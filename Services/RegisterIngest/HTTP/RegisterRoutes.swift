@@ -151,6 +151,7 @@ struct RegisterRoutes: Sendable {
             return (total, unknown)
         }
         outboxWritten()
+        RegisterMetrics.stored(schools: registers.map(\.school.value))
         logger.info("registers stored", metadata: [
             "registers": "\(registers.count)", "accepted": "\(counts.accepted)", "unchanged": "\(counts.unchanged)", "amended": "\(counts.amended)",
         ])
