@@ -19,7 +19,10 @@ public enum OperationalRoutes {
             return jsonResponse(status: report.isReady ? .ok : .serviceUnavailable, body: body)
         }
         router.get("/metrics") { _, _ in
-            Response(
+            // Readiness as a metric, judged at each scrape: Prometheus sees a service that answers but cannot do its job.
+            let report = await ReadinessReport.run(checks)
+            registry.makeGauge(name: "service_ready", help: "1 when /ready answers 200, else 0").set(report.isReady ? 1.0 : 0.0)
+            return Response(
                 status: .ok,
                 headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))

@@ -67,12 +67,15 @@ struct ReadinessTests {
             #expect(down.down == ["postgres"])
             #expect(down.checks["kafka"] == "ok")
             #expect(down.checks["postgres"]?.hasPrefix("unreachable") == true)
+            // Prometheus sees it too: service_ready is 0 while it is not ready.
+            try await client.execute(uri: "/metrics", method: .get) { #expect(String(buffer: $0.body).contains("service_ready 0.0")) }
             // Still alive: an orchestrator must not restart it for this.
             try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
 
             try await forwarder.start()
             let back = try await waitForReadiness(client, status: .ok)
             #expect(back.down == [])
+            try await client.execute(uri: "/metrics", method: .get) { #expect(String(buffer: $0.body).contains("service_ready 1.0")) }
         }
         await forwarder.stop()
         try await TestEnvironment.withPostgres(schema: schema) { _ in }
