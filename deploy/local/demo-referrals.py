@@ -34,7 +34,7 @@ def say(line):
 
 def main():
     manager, officer, chair = os.environ["MANAGER"], os.environ["OFFICER"], os.environ["CHAIR"]
-    wanted = int(os.environ.get("REFERRALS", "4"))
+    wanted = int(os.environ.get("REFERRALS", "12"))
     chosen = []
     for school in os.environ["SCHOOLS"].split():
         _, listing = call("GET", f"{COORDINATOR}/v1/cases?stage=3&school={school}", manager)
