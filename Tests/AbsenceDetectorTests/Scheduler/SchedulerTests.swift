@@ -2,6 +2,7 @@ import AttendanceDomain
 import Events
 import Foundation
 import Hummingbird
+@testable import MeetingScheduler
 import ServiceRuntime
 import TestSupport
 import Testing
@@ -10,12 +11,20 @@ import Testing
 /// cancellations as calendar updates, outcomes by the chair alone, and feeds read by Python's icalendar.
 @Suite("the AttendancePathway panel's calendar", .serialized, .timeLimit(.minutes(4)))
 struct SchedulerTests {
-    /// Weekly on Tuesdays 09:30-10:40, two 30-minute slots and one overflow; no panel in the Christmas holidays.
-    static let series = #"""
+    /// Weekly on Tuesdays 09:30-10:40 from today for four months, two 30-minute slots and one overflow; no panel on
+    /// the third Tuesday (a school holiday, say). Relative to today, so the test means the same on any day it runs.
+    static var firstTuesday: SchoolDate { let today = SchoolDate.today; return today.adding(days: (2 - today.weekday + 7) % 7) }
+    static var skipped: SchoolDate { firstTuesday.adding(days: 14) }
+    static var series: String {
+        #"""
         {"name": "AttendancePathway panel", "weekday": 2, "starts": "09:30", "ends": "10:40", "slotMinutes": 30, "bufferMinutes": 5,
-         "everyWeeks": 1, "firstDate": "2026-12-01", "untilDate": "2027-02-28", "overflow": 1, "chair": "chair-1", "members": ["member-1"],
-         "skipDates": ["2026-12-22", "2026-12-29"]}
+         "everyWeeks": 1, "firstDate": "\#(SchoolDate.today.iso)", "untilDate": "\#(SchoolDate.today.adding(days: 120).iso)", "overflow": 1,
+         "chair": "chair-1", "members": ["member-1"], "skipDates": ["\#(skipped.iso)"]}
         """#
+    }
+
+    /// 09:30 London on that day, as the calendar's parser gives it (UTC).
+    static func nineThirty(_ date: SchoolDate) -> String { LondonTime.utc(.init(date: date, minutes: 570)).formatted(.iso8601) }
 
     static func request(_ caseID: String, severe: Bool = false, rate: Double, deadline: String? = nil) -> MeetingRequested {
         MeetingRequested(caseId: caseID, referralId: "R-\(caseID)-1", upn: "A801000000001", forename: "Amira", surname: "Okafor", dateOfBirth: "2014-03-09",
@@ -33,7 +42,11 @@ struct SchedulerTests {
             let chair = try await TestIdentity.token([.panelChair], subject: "chair-1")
             let created = try await call(.post, "/v1/panel-series", as: admin, Self.series)
             #expect(created.status == 201, "\(created.text)")
-            #expect((created.json["sessions"] as? [String])?.prefix(4) == ["2026-12-01", "2026-12-08", "2026-12-15", "2027-01-05"])
+            let sessions = ((created.json["sessions"] as? [String]) ?? []).compactMap { SchoolDate(iso: $0) }
+            #expect(sessions.first == Self.firstTuesday && !sessions.contains(Self.skipped) && sessions.allSatisfy { $0.weekday == 2 || !WorkingCalendar().isWorkingDay($0) })
+            // The sessions a request accepted today can go to: at least 3 working days ahead.
+            let upcoming = sessions.filter { $0 >= WorkingCalendar().adding(workingDays: 3, to: .today) }
+            #expect(upcoming.count >= 5)
             #expect(created.json["capacity"] as? Int == 2)
 
             // Five requests: two ordinary (A then E), two severe (B at 40%, C at 30%), one with a deadline in 3 weeks (D).
@@ -52,19 +65,19 @@ struct SchedulerTests {
             #expect(run.status == 200, "\(run.text)")
             let booked = (run.json["booked"] as? [[String: Any]]) ?? []
             let placed = booked.map { "\($0["caseId"] as? String ?? "") \(($0["sessionId"] as? String ?? "").suffix(10)) \($0["slot"] as? Int ?? -1)" }
-            // Accepted today: 1 December is within the 3 working days' lead time. The deadline first, then the severe
+            // Accepted today: a session inside the 3 working days' lead time is passed over. The deadline first, then the severe
             // (lowest attendance first), then by acceptance; the rest overflow to the next sessions.
-            #expect(placed == ["AP-T-D 2026-12-08 0", "AP-T-C 2026-12-08 1", "AP-T-B 2026-12-15 0", "AP-T-A 2026-12-15 1", "AP-T-E 2027-01-05 0"], "\(run.text)")
+            #expect(placed == ["AP-T-D \(upcoming[0].iso) 0", "AP-T-C \(upcoming[0].iso) 1", "AP-T-B \(upcoming[1].iso) 0", "AP-T-A \(upcoming[1].iso) 1",
+                               "AP-T-E \(upcoming[2].iso) 0"], "\(run.text)")
             let again = try await call(.post, "/v1/allocation-runs", as: admin)
             #expect(((again.json["booked"] as? [Any]) ?? []).isEmpty, "a second run books nothing new: \(again.text)")
 
             // A move keeps the UID and raises the SEQUENCE; a cancellation is a CANCEL; both go to every attendee.
             let bookingA = try #require(booked.first { $0["caseId"] as? String == "AP-T-A" }?["bookingId"] as? String)
             let bookingB = try #require(booked.first { $0["caseId"] as? String == "AP-T-B" }?["bookingId"] as? String)
-            let sessionJan12 = (created.json["sessions"] as? [String])?.contains("2027-01-12") == true
-            #expect(sessionJan12)
+            let later = upcoming[4]
             let seriesID = try #require(created.json["seriesId"] as? String)
-            let moved = try await call(.post, "/v1/bookings/\(bookingA)/move", as: chair, #"{"sessionId": "\#(seriesID)-2027-01-12", "reason": "lead professional on leave"}"#)
+            let moved = try await call(.post, "/v1/bookings/\(bookingA)/move", as: chair, #"{"sessionId": "\#(seriesID)-\#(later.iso)", "reason": "lead professional on leave"}"#)
             #expect(moved.status == 200 && moved.json["sequence"] as? Int == 1, "\(moved.text)")
             #expect(try await call(.post, "/v1/bookings/\(bookingB)/cancel", as: chair, #"{"reason": "case closed"}"#).status == 200)
             let invitations = try await pathway.published(TopicCatalogue.notificationRequests, type: NotificationRequested.type, count: 5 * 3 + 3 + 3)
@@ -73,7 +86,7 @@ struct SchedulerTests {
             #expect(read.allSatisfy { $0.problems.isEmpty }, "\(read.flatMap { $0.problems })")
             let uidA = "booking-\(bookingA.lowercased())@la.example"
             let aVersions = read.flatMap(\.events).filter { $0.uid == uidA }
-            #expect(Set(aVersions.map(\.sequence)) == [0, 1] && aVersions.first { $0.sequence == 1 }?.start == "2027-01-12T09:30:00Z", "\(aVersions)")
+            #expect(Set(aVersions.map(\.sequence)) == [0, 1] && aVersions.first { $0.sequence == 1 }?.start == Self.nineThirty(later), "\(aVersions)")
             #expect(read.contains { $0.method == "CANCEL" && $0.events.first?.uid == "booking-\(bookingB.lowercased())@la.example" && $0.events.first?.status == "CANCELLED" })
             #expect(Set(invitations.compactMap { ($0["fields"] as? [String: String])?["recipient"] }) == ["chair-1", "member-1", "officer-1"])
 
@@ -85,7 +98,7 @@ struct SchedulerTests {
             let calendar = try #require(try await ICalendarCheck.read([ics.text]).first)
             #expect(calendar.problems.isEmpty && calendar.method == "PUBLISH", "\(calendar.problems)")
             #expect(calendar.events.count == 5 && calendar.events.filter { $0.status == "CANCELLED" }.count == 1)
-            #expect(calendar.events.first { $0.summary.hasSuffix("AP-T-D") }?.start == "2026-12-08T09:30:00Z")
+            #expect(calendar.events.first { $0.summary.hasSuffix("AP-T-D") }?.start == Self.nineThirty(upcoming[0]))
             #expect(!calendar.text.contains("Amira") && !calendar.text.contains("Okafor") && !calendar.text.contains("2014-03-09"))
             #expect(try await call(.post, "/v1/calendar-feeds/phone/revoke", as: chair).status == 200)
             #expect(try await AccessFixture.call(scheduler, .get, path, token: nil).status == 404)
