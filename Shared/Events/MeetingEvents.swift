@@ -103,6 +103,9 @@ public struct FamilyMeetingChanged: Codable, Sendable, Equatable {
     }
 
     public var caseId: String
+    /// The pupil and school the meeting was arranged for: the coordinator applies it only to a case of that pupil there.
+    public var upn: String
+    public var schoolUrn: String
     public var meetingId: String
     /// `contract`, `contract_review`, `pre_court`.
     public var kind: String
@@ -113,8 +116,11 @@ public struct FamilyMeetingChanged: Codable, Sendable, Equatable {
     public var missed: Int
     public var reason: String?
 
-    public init(caseId: String, meetingId: String, kind: String, change: Change, startsAt: String, endsAt: String, missed: Int, reason: String? = nil) {
+    public init(caseId: String, upn: String, schoolUrn: String, meetingId: String, kind: String, change: Change, startsAt: String, endsAt: String,
+                missed: Int, reason: String? = nil) {
         self.caseId = caseId
+        self.upn = upn
+        self.schoolUrn = schoolUrn
         self.meetingId = meetingId
         self.kind = kind
         self.change = change

@@ -107,10 +107,13 @@ def documents():
                  "spec": {"backoffLimit": 6, "template": {"spec": {"restartPolicy": "OnFailure", "containers": [{
                      "name": "topics", "image": "apache/kafka:3.9.0", "command": ["/bin/bash", "/catalogue/create-topics.sh"],
                      "env": [{"name": "KAFKA", "value": KAFKA}, {"name": "TOPICS_FILE", "value": "/catalogue/topics.txt"},
-                             {"name": "HISTORY_RETENTION_DAYS", "value": "1095"}],
-                     "volumeMounts": [{"name": "catalogue", "mountPath": "/catalogue", "readOnly": True}],
+                             {"name": "HISTORY_RETENTION_DAYS", "value": "1095"}, {"name": "KAFKA_COMMAND_CONFIG", "value": "/admin/client.properties"}],
+                     "volumeMounts": [{"name": "catalogue", "mountPath": "/catalogue", "readOnly": True},
+                                      {"name": "admin", "mountPath": "/admin", "readOnly": True}],
                      "resources": {"requests": {"cpu": "100m", "memory": "256Mi"}, "limits": {"cpu": "500m", "memory": "512Mi"}}}],
-                     "volumes": [{"name": "catalogue", "configMap": {"name": "kafka-topics"}}]}}}})
+                     "volumes": [{"name": "catalogue", "configMap": {"name": "kafka-topics"}},
+                                 # The cluster's admin client: SASL_SSL, SCRAM, the CA (see secrets.example.yaml).
+                                 {"name": "admin", "secret": {"secretName": "attendance-kafka-admin"}}]}}}})
     return docs
 
 

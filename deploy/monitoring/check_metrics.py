@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Every metric the dashboard and the alert rules query is one the services emit: the names in the Swift sources'
 `label: "..."` (dots read as underscores, as the Prometheus exporter writes them), Hummingbird's HTTP metrics and
-Prometheus's own `up`. A renamed metric would otherwise leave an empty panel or an alert that can never fire."""
+Prometheus's own `up`; also those made straight in a registry (`makeGauge(name: "...")`). A renamed metric would otherwise leave an empty panel or an alert that can never fire."""
 import json
 import pathlib
 import re
@@ -17,7 +17,10 @@ KEYWORDS = {"by", "without", "on", "ignoring", "group_left", "group_right", "and
 def emitted():
     names = set(EXTERNAL)
     for source in list(ROOT.glob("Shared/**/*.swift")) + list(ROOT.glob("Services/**/*.swift")):
-        names |= {name.replace(".", "_") for name in re.findall(r'label: "([a-z_.]+)"', source.read_text())}
+        text = source.read_text()
+        names |= {name.replace(".", "_") for name in re.findall(r'label: "([a-z_.]+)"', text)}
+        # Straight into a Prometheus registry: registry.makeGauge(name: "service_ready", ...).
+        names |= set(re.findall(r'make(?:Gauge|Counter|Histogram|DurationHistogram|ValueHistogram)\(name: "([a-z_]+)"', text))
     return names
 
 

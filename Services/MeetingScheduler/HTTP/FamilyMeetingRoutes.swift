@@ -15,7 +15,7 @@ struct FamilyMeetingRoutes: Sendable {
     let settings: SchedulerSettings
     let logger: Logger
 
-    static let arrangers: Set<Role> = [.laOfficer, .laManager, .legalOfficer]
+    static let arrangers: Set<Role> = [.laOfficer, .laManager]
 
     func add(to api: RouterGroup<ServiceRequestContext>) {
         let officers = api.group().add(middleware: RequireRoles(Self.arrangers))
@@ -60,7 +60,11 @@ struct FamilyMeetingRoutes: Sendable {
             guard let id = UUID(uuidString: text) else { throw RequestRefused(.unprocessableContent, "follows: expected a meeting id") }
             return id
         }
-        let interpreter = body.language.flatMap { $0.lowercased().hasPrefix("en") || $0.isEmpty ? nil : $0 }
+        for (index, person) in (body.staff ?? []).enumerated() {
+            try APIBody.require(StaffAddress.isValid(person), "staff[\(index)]", "expected a person's subject or email address")
+        }
+        let primary = body.language?.split(separator: "-").first.map { $0.lowercased() } ?? "en"
+        let interpreter = primary == "en" || primary.isEmpty ? nil : body.language
         context.access.caseID(body.caseId)
         context.access.pupil(body.upn)
         return try await APITransaction.run(postgres, logger: logger) { connection in

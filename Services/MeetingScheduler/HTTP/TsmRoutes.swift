@@ -17,6 +17,7 @@ struct TsmRoutes: Sendable {
     func add(to api: RouterGroup<ServiceRequestContext>) {
         api.group().add(middleware: RequireRoles([.laAdmin])).post("/v1/tsm-rounds") { request, context in try await create(request, context) }
         api.group().add(middleware: RequireRoles([.laAdmin, .laManager, .laOfficer])).get("/v1/tsm-rounds/:round") { _, context in try await show(context) }
+
     }
 
     struct Round: Codable {
@@ -33,7 +34,8 @@ struct TsmRoutes: Sendable {
     func create(_ request: Request, _ context: ServiceRequestContext) async throws -> Response {
         let round = try await APIBody.decode(Round.self, request)
         try APIBody.require(!round.name.isEmpty, "name", "must not be empty")
-        try APIBody.require(!round.spoc.isEmpty, "spoc", "name the LA's single point of contact")
+        try APIBody.require(StaffAddress.isValid(round.spoc), "spoc", "name the LA's single point of contact (a subject or email address)")
+        if let earlyHelp = round.earlyHelp { try APIBody.require(StaffAddress.isValid(earlyHelp), "earlyHelp", "expected a subject or email address") }
         let first = try APIBody.date(round.firstDate, field: "firstDate"), until = try APIBody.date(round.untilDate, field: "untilDate")
         try APIBody.require(first > .today, "firstDate", "must be after today")
         try APIBody.require(until >= first && first.days(to: until) <= 120, "untilDate", "expected a date on or after firstDate, within 120 days")
@@ -46,7 +48,7 @@ struct TsmRoutes: Sendable {
             try APIBody.require(school.roll >= 0 && school.persistentAbsentees >= 0 && school.persistentAbsentees <= max(school.roll, 0),
                                 "schools[\(index)].persistentAbsentees", "expected 0 to the roll")
             try APIBody.require((0...100).contains(school.attendancePercent), "schools[\(index)].attendancePercent", "expected 0 to 100")
-            try APIBody.require(!school.champion.isEmpty, "schools[\(index)].champion", "name the school's attendance champion")
+            try APIBody.require(StaffAddress.isValid(school.champion), "schools[\(index)].champion", "name the school's attendance champion (a subject or email address)")
         }
         let calendar = WorkingCalendar()
         let days = (0...first.days(to: until)).map { first.adding(days: $0) }.filter { calendar.isWorkingDay($0) && !skip.contains($0) }
@@ -82,10 +84,14 @@ struct TsmRoutes: Sendable {
         let id = context.parameters.get("round") ?? ""
         var binds = PostgresBindings()
         binds.append(id)
+        var known = false
+        for try await _ in try await postgres.query("SELECT 1 FROM tsm_rounds WHERE round_id = \(id)", logger: logger).decode(Int.self) { known = true }
+        guard known else { throw RequestRefused(.notFound, "no round \(id)") }
+        // An officer sees their own schools' meetings.
+        let caller = try context.caller()
         let meetings = try await postgres.withConnection { connection in
             try await MeetingStore.find(where: "round_id = $1", binds, on: connection, logger: logger)
-        }
-        guard !meetings.isEmpty else { throw RequestRefused(.notFound, "no round \(id)") }
+        }.filter { caller.maySee(school: $0.schoolUrn) }
         return try JSONResponse.make(.ok, ["roundId": AnyEncodable(id), "meetings": AnyEncodable(meetings)])
     }
 }

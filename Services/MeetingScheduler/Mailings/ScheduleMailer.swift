@@ -69,8 +69,15 @@ struct ScheduleMailer: Service {
         where papersDue(LondonTime.local(starts).date, workingDays: settings.agendaWorkingDays) <= today {
             due.append(id)
         }
+        var sent = 0
         for session in due {
-            try await connection.query("UPDATE panel_sessions SET agenda_sent_at = now() WHERE session_id = \(session)", logger: logger)
+            // Claimed by this transaction only if no other instance's tick has sent it (two replicas run the mailer).
+            var claimed = false
+            for try await _ in try await connection.query("""
+                UPDATE panel_sessions SET agenda_sent_at = now() WHERE session_id = \(session) AND agenda_sent_at IS NULL RETURNING 1
+                """, logger: logger).decode(Int.self) { claimed = true }
+            guard claimed else { continue }
+            sent += 1
             var binds = PostgresBindings()
             binds.append(session)
             let bookings = try await Bookings.find(where: "b.session_id = $1 AND b.status = 'confirmed'", binds, on: connection, logger: logger)
@@ -96,7 +103,7 @@ struct ScheduleMailer: Service {
                 try await Outbox.enqueue(messages, on: connection, logger: logger)
             }
         }
-        return due.count
+        return sent
     }
 
     // MARK: the week ahead
@@ -140,7 +147,7 @@ struct ScheduleMailer: Service {
             let ordered = entries.sorted { $0.start < $1.start }
             let request = NotificationRequested(
                 requestId: "week-\(week.iso)-\(person)", caseId: nil, schoolUrn: "", upn: "", templateKey: "weekly_schedule",
-                audience: person.contains("@") ? .schoolLead : .laOfficer,
+                audience: person.contains("@") ? .leadProfessional : .laOfficer,
                 fields: ["recipient": person, "email": settings.email(person), "week": LondonTime.longDate(week), "count": String(ordered.count),
                          "items": ordered.map(\.line).joined(separator: "\n"),
                          "ics": ICalendarWriter(method: .publish, calendarName: "Your meetings, week of \(week.iso)").document(ordered.map(\.event)), "method": "PUBLISH"])
@@ -172,8 +179,14 @@ struct ScheduleMailer: Service {
         for try await chair in try await connection.query("SELECT DISTINCT chair FROM panel_series ORDER BY chair", logger: logger).decode(String.self) {
             chairs.append(chair)
         }
+        var sent = 0
         for item in overdue {
-            try await connection.query("UPDATE requests SET acceptance_reminded_at = now() WHERE referral_id = \(item.referral)", logger: logger)
+            var claimed = false
+            for try await _ in try await connection.query("""
+                UPDATE requests SET acceptance_reminded_at = now() WHERE referral_id = \(item.referral) AND acceptance_reminded_at IS NULL RETURNING 1
+                """, logger: logger).decode(Int.self) { claimed = true }
+            guard claimed else { continue }
+            sent += 1
             var messages: [OutboxMessage] = []
             for chair in chairs {
                 let request = NotificationRequested(
@@ -184,6 +197,6 @@ struct ScheduleMailer: Service {
             }
             try await Outbox.enqueue(messages, on: connection, logger: logger)
         }
-        return overdue.count
+        return sent
     }
 }

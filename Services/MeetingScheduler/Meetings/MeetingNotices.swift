@@ -13,7 +13,8 @@ enum MeetingNotices {
     static func staffEvent(_ meeting: Meeting, settings: SchedulerSettings) -> ICalendarWriter.Event {
         let summary: String, url: String
         if let caseID = meeting.caseId {
-            summary = "Family meeting (\(meeting.kind.purpose)) – case \(caseID)" + (meeting.interpreterLanguage.map { " – interpreter: \($0)" } ?? "")
+            // "interpreter booked", not the language: a feed on a phone should not say a family's language.
+            summary = "Family meeting (\(meeting.kind.purpose)) – case \(caseID)" + (meeting.interpreterLanguage == nil ? "" : " – interpreter booked")
             url = "\(settings.portalURL)/cases/\(caseID)"
         } else {
             summary = "Targeting support meeting – school \(meeting.schoolUrn)"
@@ -50,7 +51,7 @@ enum MeetingNotices {
                 let request = NotificationRequested(
                     requestId: "\(meeting.meetingId.uuidString.lowercased())-\(meeting.sequence)-\(person)", caseId: meeting.caseId, schoolUrn: meeting.schoolUrn,
                     upn: meeting.upn ?? "", templateKey: cancelled ? "meeting_cancelled" : "meeting_invitation",
-                    audience: person.contains("@") ? .schoolLead : .laOfficer, fields: fields)
+                    audience: person.contains("@") ? .leadProfessional : .laOfficer, fields: fields)
                 messages.append(try Bookings.message(request, type: NotificationRequested.type, version: NotificationRequested.version,
                                                      topic: TopicCatalogue.notificationRequests, key: meeting.schoolUrn))
             }
@@ -73,7 +74,7 @@ enum MeetingNotices {
                                                  fields: ["meetingDate": LondonTime.longDate(LondonTime.local(meeting.startsAt).date), "purpose": meeting.kind.purpose,
                                                           "missed": String(missed)]))
             }
-            let event = FamilyMeetingChanged(caseId: caseID, meetingId: meeting.meetingId.uuidString.lowercased(), kind: meeting.kind.rawValue, change: change,
+            let event = FamilyMeetingChanged(caseId: caseID, upn: upn, schoolUrn: meeting.schoolUrn, meetingId: meeting.meetingId.uuidString.lowercased(), kind: meeting.kind.rawValue, change: change,
                                              startsAt: meeting.startsAt.formatted(.iso8601), endsAt: meeting.endsAt.formatted(.iso8601), missed: missed, reason: reason)
             messages.append(try Bookings.message(event, type: FamilyMeetingChanged.type, version: FamilyMeetingChanged.version,
                                                  topic: TopicCatalogue.meetingsBooked, key: caseID))

@@ -64,12 +64,14 @@ enum ContactBook {
         var forename: String
         var lookedAfter: Bool
         var hasSocialWorker: Bool
+        /// The school whose roster last listed the pupil.
+        var schoolUrn: String = ""
     }
 
     static func pupil(_ upn: String, on connection: PostgresConnection, logger: Logger) async throws -> Pupil? {
-        let rows = try await connection.query("SELECT forename, looked_after, has_social_worker FROM pupils WHERE upn = \(upn)", logger: logger)
-        for try await (forename, lookedAfter, socialWorker) in rows.decode((String, Bool, Bool).self) {
-            return Pupil(forename: forename, lookedAfter: lookedAfter, hasSocialWorker: socialWorker)
+        let rows = try await connection.query("SELECT forename, looked_after, has_social_worker, school_urn FROM pupils WHERE upn = \(upn)", logger: logger)
+        for try await (forename, lookedAfter, socialWorker, school) in rows.decode((String, Bool, Bool, String).self) {
+            return Pupil(forename: forename, lookedAfter: lookedAfter, hasSocialWorker: socialWorker, schoolUrn: school)
         }
         return nil
     }

@@ -101,6 +101,11 @@ struct MessagePlanner: Sendable {
         }
         switch request.audience {
         case .parent:
+            // A family meeting is arranged by an officer naming the pupil and school: a pupil not on that school's roll is
+            // someone else's family, and is not written to.
+            if request.templateKey.hasPrefix("family_meeting"), let pupil = context.pupil, pupil.schoolUrn != request.schoolUrn {
+                return [message("parent", nil, .letter, status: "failed", detail: "pupil \(request.upn) is not on school \(request.schoolUrn)'s roll")]
+            }
             let chosen = context.contacts.filter { request.contactId == nil ? $0.parentalResponsibility : $0.key == request.contactId }
             guard !chosen.isEmpty else {
                 return [message("parent", nil, .letter, status: "failed", detail: "contact \(request.contactId ?? "with parental responsibility") is not on the roster")]

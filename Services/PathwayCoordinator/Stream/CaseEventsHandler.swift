@@ -67,7 +67,12 @@ struct CaseEventsHandler: BatchHandler {
 
     /// A family meeting in the chronology; a missed one is the family's non-engagement (shared/PATHWAY.md §3.2).
     func familyMeeting(_ change: FamilyMeetingChanged, eventID: UUID, on connection: PostgresConnection, logger: Logger) async throws {
-        guard try await CaseStore.load(change.caseId, on: connection, logger: logger) != nil else { return }
+        guard let pathwayCase = try await CaseStore.load(change.caseId, on: connection, logger: logger) else { return }
+        // Arranged for another pupil or school than the case's: not this case's record.
+        guard pathwayCase.upn == change.upn, pathwayCase.schoolUrn == change.schoolUrn else {
+            logger.warning("a family meeting for another pupil or school than its case's: not recorded", metadata: ["case": "\(change.caseId)", "meeting": "\(change.meetingId)"])
+            return
+        }
         let what = change.kind.replacingOccurrences(of: "_", with: " ")
         let summary: String, engagement: String?
         switch change.change {

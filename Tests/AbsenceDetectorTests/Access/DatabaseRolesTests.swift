@@ -59,22 +59,37 @@ struct DatabaseRolesTests {
             own.password = passwords["register_ingest"]!
             own.database = database
             let ingest = try await own.connect(logger: TestEnvironment.logger)
-            var tables = 0
-            for try await count in try await ingest.query("SELECT count(*)::int FROM pg_tables WHERE schemaname = 'register_ingest' AND tableowner = 'register_ingest'",
-                                                          logger: TestEnvironment.logger).decode(Int.self) { tables = count }
-            #expect(tables > 3, "its migrations made its tables, owned by its role")
-            for statement in ["CREATE SCHEMA intruder", "CREATE TABLE meeting_scheduler.intruder (x int)", "CREATE TABLE public.intruder (x int)"] {
-                await #expect(throws: (any Error).self, "\(statement) is refused") {
-                    try await ingest.query(PostgresQuery(unsafeSQL: statement), logger: TestEnvironment.logger)
+            do {
+                var tables = 0
+                for try await count in try await ingest.query("SELECT count(*)::int FROM pg_tables WHERE schemaname = 'register_ingest' AND tableowner = 'register_ingest'",
+                                                              logger: TestEnvironment.logger).decode(Int.self) { tables = count }
+                #expect(tables > 3, "its migrations made its tables, owned by its role")
+                for statement in ["CREATE SCHEMA intruder", "CREATE TABLE meeting_scheduler.intruder (x int)", "CREATE TABLE public.intruder (x int)"] {
+                    await #expect(throws: (any Error).self, "\(statement) is refused") {
+                        try await ingest.query(PostgresQuery(unsafeSQL: statement), logger: TestEnvironment.logger)
+                    }
                 }
+            } catch {
+                try? await ingest.close()
+                throw error
             }
             try await ingest.close()
         } catch {
-            try? await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(database) WITH (FORCE)"), logger: TestEnvironment.logger)
+            try? await Self.dropDatabaseAndRoles(database, roles, admin)
+            throw error
+        }
+        try await Self.dropDatabaseAndRoles(database, roles, admin)
+    }
+
+    /// The roles are the cluster's, not the database's: dropped too, so no login role outlives the test.
+    static func dropDatabaseAndRoles(_ database: String, _ roles: [String], _ admin: PostgresConnection) async throws {
+        do {
+            try await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(database) WITH (FORCE)"), logger: TestEnvironment.logger)
+            for role in roles { try await admin.query(PostgresQuery(unsafeSQL: "DROP ROLE IF EXISTS \(role)"), logger: TestEnvironment.logger) }
+        } catch {
             try? await admin.close()
             throw error
         }
-        try await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(database) WITH (FORCE)"), logger: TestEnvironment.logger)
         try await admin.close()
     }
 }

@@ -82,7 +82,7 @@ struct FamilyMeetingTests {
             let read = try await ICalendarCheck.read(meetingRequests.compactMap { ($0["fields"] as? [String: String])?["ics"] })
             #expect(read.count >= 6 && read.allSatisfy { $0.problems.isEmpty }, "\(read.flatMap(\.problems))")
             #expect(read.allSatisfy { !$0.text.contains("Amira") && !$0.text.contains("Okafor") && !$0.text.contains(pathway.upn) })
-            #expect(read.contains { $0.method == "REQUEST" && $0.events.first?.summary.contains("case \(caseID)") == true && $0.events.first?.summary.contains("ur-PK") == true })
+            #expect(read.contains { $0.method == "REQUEST" && $0.events.first?.summary.contains("case \(caseID)") == true && $0.events.first?.summary.contains("interpreter booked") == true })
             #expect(read.contains { $0.method == "PUBLISH" && $0.events.first?.sequence == 1 })
             let family = meetingRequests.filter { $0["audience"] as? String == "parent" }
             #expect(family.count == 2 && family.allSatisfy { $0["contactId"] == nil || $0["contactId"] is NSNull }, "one request each time, for every parent")
@@ -94,6 +94,8 @@ struct FamilyMeetingTests {
             let missed = try await call(.post, "/v1/family-meetings/\(first)/attendance", as: officer, #"{"attended": false, "note": "no answer at the door"}"#)
             #expect(missed.status == 200 && missed.json["missed"] as? Int == 1 && (missed.json["next"] as? String ?? "").contains(first), "\(missed.text)")
             #expect(try await call(.post, "/v1/family-meetings/\(first)/attendance", as: officer, #"{"attended": true}"#).status == 409)
+            let badStaff = try await call(.post, "/v1/family-meetings", as: officer, arrangement(earliest).replacingOccurrences(of: #""lead-1""#, with: #""x\r\nATTENDEE:mailto:spy@example.com""#))
+            #expect(badStaff.status == 422 && badStaff.text.contains("staff[0]"), "\(badStaff.text)")
             let wrongFollow = try await call(.post, "/v1/family-meetings", as: officer, arrangement(earliest, extra: #", "follows": "\#(UUID().uuidString)""#))
             #expect(wrongFollow.status == 422 && wrongFollow.text.contains("follows:"))
             let second = try await call(.post, "/v1/family-meetings", as: officer, arrangement(earliest, extra: #", "follows": "\#(first)""#))

@@ -75,11 +75,16 @@ struct ScheduleMailerTests {
             let meetings = (created.json["meetings"] as? [[String: Any]]) ?? []
             #expect(meetings.map { $0["schoolUrn"] as? String ?? "" } == ["100005", "100002", "100001"], "\(created.text)")
             let roundID = try #require(created.json["roundId"] as? String)
-            let shown = try await call(.get, "/v1/tsm-rounds/\(roundID)", as: try await pathway.officer())
+            let shown = try await call(.get, "/v1/tsm-rounds/\(roundID)", as: try await pathway.manager("manager-1"))
             #expect(((shown.json["meetings"] as? [Any]) ?? []).count == 3)
+            // An officer sees the meetings of their own schools only (none of these).
+            let officers = try await call(.get, "/v1/tsm-rounds/\(roundID)", as: try await pathway.officer())
+            #expect(officers.status == 200 && ((officers.json["meetings"] as? [Any]) ?? [1]).isEmpty, "\(officers.text)")
             let schema = try await SchedulerFixture.schema(pathway.services.detectorPostgres, table: "tsm_rounds", column: "round_id", value: roundID)
             let invitations = try await SchedulerFixture.outboxRequests(pathway.services.detectorPostgres, schema: schema)
                 .filter { $0["templateKey"] as? String == "meeting_invitation" }
+            // Named by email address, the school's champion and early help are mailed at that address (as lead professionals).
+            #expect(invitations.filter { ($0["fields"] as? [String: String])?["recipient"]?.contains("@") == true }.allSatisfy { $0["audience"] as? String == "lead_professional" })
             #expect(invitations.count == 9 && Set(invitations.compactMap { ($0["fields"] as? [String: String])?["recipient"] })
                     == ["officer-1", "early-help@la.example", "lead@100005.sch.example", "lead@100002.sch.example", "lead@100001.sch.example"])
             let tsmCalendars = try await ICalendarCheck.read(invitations.compactMap { ($0["fields"] as? [String: String])?["ics"] })
