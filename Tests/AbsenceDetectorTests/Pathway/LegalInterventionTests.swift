@@ -140,8 +140,10 @@ struct LegalInterventionTests {
             #expect(try await AccessFixture.waitFor("SELECT count(*) FROM watches", pathway.services.detectorPostgres))
             for date in ["2026-10-15", "2026-10-16", "2026-10-19"] { try await post(date, "/") }
             try await post("2026-10-20", "O")
+            // Each notice's watch answers on its own: wait for both breaches and the task they raise.
             let breached = try await pathway.until("/v1/cases/\(id)", as: manager) { answer in
-                ((answer.json["legalInterventions"] as? [[String: Any]]) ?? []).contains { $0["state"] as? String == "breached" }
+                ((answer.json["legalInterventions"] as? [[String: Any]]) ?? []).filter { $0["kind"] as? String == "notice_to_improve" && $0["state"] as? String == "breached" }.count == 2
+                    && ((answer.json["tasks"] as? [[String: Any]]) ?? []).contains { $0["kind"] as? String == "consider_early_notice" }
             }
             let states = ((breached.json["legalInterventions"] as? [[String: Any]]) ?? []).filter { $0["kind"] as? String == "notice_to_improve" }
             #expect(states.count == 2 && states.allSatisfy { $0["state"] as? String == "breached" }, "\(breached.text)")
