@@ -28,6 +28,9 @@ public struct ServiceConfiguration: Sendable {
     public var outboxRetention: Duration
     /// `STARTUP_TIMEOUT_SECONDS`: how long to keep retrying PostgreSQL at start-up before giving up (default 60).
     public var startupTimeout: Duration
+    /// `SHUTDOWN_GRACE_SECONDS`: how long a graceful shutdown (SIGTERM) may take before the services still running
+    /// are cancelled (default 25, inside Kubernetes' default 30 s grace period).
+    public var shutdownGrace: Duration
     /// `AUTH_ISSUER`, `AUTH_AUDIENCE`, `AUTH_JWKS_FILE`, `AUDIT_RETENTION_DAYS`: see ``IdentitySettings``.
     public var identity: IdentitySettings
 
@@ -57,6 +60,7 @@ public struct ServiceConfiguration: Sendable {
         kafkaDeliveryTimeout = .milliseconds(try env.int("KAFKA_DELIVERY_TIMEOUT_MS", default: 30_000, range: 1_000...900_000, expected: "milliseconds from 1000 to 900000"))
         outboxRetention = .seconds(3600 * (try env.int("OUTBOX_RETENTION_HOURS", default: 168, range: 1...8760, expected: "hours from 1 to 8760")))
         startupTimeout = .seconds(try env.int("STARTUP_TIMEOUT_SECONDS", default: 60, range: 1...3600, expected: "seconds from 1 to 3600"))
+        shutdownGrace = .seconds(try env.int("SHUTDOWN_GRACE_SECONDS", default: 25, range: 1...3600, expected: "seconds from 1 to 3600"))
         identity = try IdentitySettings(environment: env)
     }
 

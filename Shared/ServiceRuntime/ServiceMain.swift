@@ -2,6 +2,8 @@ import Foundation
 import Logging
 import Hummingbird
 import Messaging
+import ServiceLifecycle
+import UnixSignals
 import Storage
 
 /// The whole of a service's `main`: configuration, logging and metrics, then run until SIGTERM or SIGINT.
@@ -57,7 +59,12 @@ public enum ServiceMain {
         ])
         do {
             let app = try await ServiceApplication.make(descriptor, configuration: configuration, environment: environment, logger: logger, registry: registry)
-            try await app.runService()
+            // Shutdown is bounded: after the grace period the services still stopping are cancelled, and a service that
+            // ignores cancellation too stops the process (service-lifecycle's fatal error) rather than hang it.
+            var group = ServiceGroupConfiguration(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            group.maximumGracefulShutdownDuration = configuration.shutdownGrace
+            group.maximumCancellationDuration = .seconds(5)
+            try await ServiceGroup(configuration: group).run()
             logger.notice("stopped")
             exit(0)
         } catch {

@@ -54,11 +54,12 @@ public enum ServiceBinary {
         await status(of: HTTPClientRequest(url: url))?.0
     }
 
-    /// Asks `/ready` until it answers 200 or the process ends; returns the last answer.
+    /// Asks `/ready` until it answers 200, the process ends or 90 seconds pass; returns the last answer.
     public static func waitUntilReady(port: Int, process: Process) async throws -> Int? {
         let ready = "http://127.0.0.1:\(port)/ready"
+        let deadline = ContinuousClock.now.advanced(by: .seconds(90))
         var answer: Int?
-        for _ in 0..<120 {
+        while ContinuousClock.now < deadline {
             answer = await status(of: ready)
             if answer == 200 || !process.isRunning { break }
             try await Task.sleep(for: .milliseconds(250))
@@ -82,6 +83,35 @@ public enum ServiceBinary {
         let deadline = Date().addingTimeInterval(seconds)
         while process.isRunning && Date() < deadline { try? await Task.sleep(for: .milliseconds(100)) }
         return !process.isRunning
+    }
+
+    /// Stops a service as an orchestrator does: SIGTERM, then SIGKILL if it is still running after `grace`
+    /// seconds. Returns whether it stopped on SIGTERM. Never blocks a thread (Process.waitUntilExit would).
+    @discardableResult
+    public static func stop(_ process: Process, grace: Double = 30) async -> Bool {
+        guard process.isRunning else { return true }
+        kill(process.processIdentifier, SIGTERM)
+        if await waitForExit(process, seconds: grace) { return true }
+        kill(process.processIdentifier, SIGKILL)
+        _ = await waitForExit(process, seconds: 10)
+        return false
+    }
+
+    /// Runs a short command (a checker, a script) to its end, killing it after `seconds`.
+    public static func runToEnd(_ process: Process, seconds: Double = 120) async throws {
+        if process.standardInput == nil { process.standardInput = FileHandle.nullDevice }
+        try process.run()
+        guard await waitForExit(process, seconds: seconds) else {
+            kill(process.processIdentifier, SIGKILL)
+            _ = await waitForExit(process, seconds: 10)
+            throw TimedOut(command: ([process.executableURL?.lastPathComponent ?? "?"] + (process.arguments ?? [])).joined(separator: " "), seconds: seconds)
+        }
+    }
+
+    public struct TimedOut: Error, CustomStringConvertible {
+        public var command: String
+        public var seconds: Double
+        public var description: String { "\(command) did not finish within \(Int(seconds)) s; killed" }
     }
 
     /// A loopback port for a service's HTTP endpoints.

@@ -38,9 +38,9 @@ struct DatabaseRolesTests {
             script.environment = ProcessInfo.processInfo.environment.merging([
                 "PGHOST": base.host, "PGPORT": String(base.port), "PGPASSWORD": base.password, "POSTGRES_USER": base.user, "POSTGRES_DB": database,
                 "SECRETS_DIR": secrets.path, "SERVICE_ROLES": roles.joined(separator: " "),
+                "PGCONNECT_TIMEOUT": "10", "PGOPTIONS": "-c lock_timeout=10s",
             ]) { $1 }
-            try script.run()
-            script.waitUntilExit()
+            try await ServiceBinary.runToEnd(script)
             #expect(script.terminationStatus == 0)
 
             let broker = try await TestBroker(port: TestEnvironment.freePort(), topics: TopicCatalogue.eventTopics.map(\.name), logger: TestEnvironment.logger)

@@ -11,7 +11,7 @@ import Testing
 /// Who gets what: statutory letters to each parent (a restricted one gets nothing), children looked after (carers, the
 /// social worker and the virtual school; never the birth parents), translations (right to left, with an English line),
 /// and an email cut off by a crash (sent again with the same Message-ID, and counted).
-@Suite(.serialized) struct FamilyAndLetterTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct FamilyAndLetterTests {
     static func parent(_ id: String, _ name: String, _ relationship: String, email: String? = nil, mobile: String? = nil, language: String? = nil,
                        restricted: Bool = false, address: [String]? = nil) -> PupilContact {
         PupilContact(contactId: id, name: name, relationship: relationship, parentalResponsibility: relationship != "social_worker", email: email, mobile: mobile,
@@ -136,15 +136,14 @@ import Testing
             _ = FileManager.default.createFile(atPath: output.path, contents: nil)
             process.standardOutput = try FileHandle(forWritingTo: output)
             process.standardError = try FileHandle(forWritingTo: output)
-            try process.run()
-            while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+            try await ServiceBinary.runToEnd(process)
             #expect(process.terminationStatus == 0, "\((try? String(contentsOf: output, encoding: .utf8)) ?? "")")
         }
     }
 }
 
 /// A panel invitation with its calendar, a school holding a support message, and a request nobody can send.
-@Suite(.serialized) struct RequestedMessageTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct RequestedMessageTests {
     @Test func anInvitationCarriesItsCalendarAHeldMessageWaitsAndAnUnknownTemplateIsDeadLettered() async throws {
         try await NotificationFixture.with { f in
             try f.setClock("2026-12-01T10:00:00Z")

@@ -6,7 +6,7 @@ import Testing
 
 /// First-day messages end to end: the signal on the broker, the service's binary, GOV.UK Notify's stand-in and a
 /// real SMTP server on loopback, and the service's clock moved by the test (1 December 2026 is a Tuesday, GMT).
-@Suite(.serialized) struct FirstDayMessageTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct FirstDayMessageTests {
     static func mother(_ id: String, mobile: String?, email: String? = nil, language: String? = nil) -> PupilContact {
         PupilContact(contactId: id, name: "Joy Okafor", relationship: "mother", parentalResponsibility: true, email: email, mobile: mobile,
                      preferredLanguage: language, preferredChannel: nil)

@@ -49,7 +49,6 @@ final class NotificationFixture: @unchecked Sendable {
         let producer = try KafkaProducer(configuration: configuration, logger: TestEnvironment.logger)
         let fixture = NotificationFixture(folder: folder, broker: broker, producer: producer)
         defer {
-            fixture.stopService()
             // SIGKILL: the test process ignores SIGTERM (service-lifecycle's handlers) and its children inherit that, so a
             // terminate() left the SMTP server and the Notify stand-in running after every test.
             for process in fixture.providers where process.isRunning { kill(process.processIdentifier, SIGKILL) }
@@ -58,13 +57,16 @@ final class NotificationFixture: @unchecked Sendable {
         }
         try await TestEnvironment.withPostgres(schema: fixture.schema) { postgres in
             fixture.postgres = postgres
+            // The service stops before its schema is dropped (a DROP would wait behind its locks).
             do {
                 try await fixture.startProviders()
                 try await body(fixture)
             } catch {
+                await fixture.stopService()
                 await producer.shutdown()
                 throw error
             }
+            await fixture.stopService()
             await producer.shutdown()
         }
     }
@@ -78,8 +80,8 @@ final class NotificationFixture: @unchecked Sendable {
         openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=localhost",
                              "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key, "-out", cert]
         openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
+        openssl.standardOutput = FileHandle.nullDevice
+        try await ServiceBinary.runToEnd(openssl, seconds: 60)
         let scripts = TestEnvironment.projectRoot.appendingPathComponent("deploy/local")
         providers.append(try run(python, [scripts.appendingPathComponent("smtp-server.py").path, "--port", "\(smtpPort)", "--mailbox", mailbox.path,
                                           "--cert", cert, "--key", key, "--user", "notification", "--password", "test-relay-password"], log: "smtp.log"))
@@ -143,10 +145,9 @@ final class NotificationFixture: @unchecked Sendable {
         _ = await ServiceBinary.waitForExit(service, seconds: 10)
     }
 
-    func stopService() {
-        guard let service, service.isRunning else { return }
-        service.terminate()
-        service.waitUntilExit()
+    func stopService() async {
+        guard let service else { return }
+        await ServiceBinary.stop(service)
     }
 
     // MARK: what the other services would send
@@ -228,8 +229,7 @@ final class NotificationFixture: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [TestEnvironment.projectRoot.appendingPathComponent("Tests/Tools/mime/\(script)").path] + files
         process.standardOutput = try FileHandle(forWritingTo: output)
-        try process.run()
-        while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        try await ServiceBinary.runToEnd(process)
         return (try JSONSerialization.jsonObject(with: Data(contentsOf: output)) as? [[String: Any]]) ?? []
     }
 

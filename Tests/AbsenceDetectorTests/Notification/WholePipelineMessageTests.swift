@@ -9,7 +9,7 @@ import Testing
 
 /// From the school's register to the family's phone: register-ingest, absence-detector and notification as built
 /// binaries on one broker, a roster with contacts, an `N` at registration and the office's amendment to `I`.
-@Suite(.serialized) struct WholePipelineMessageTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct WholePipelineMessageTests {
     static let connector = "pipeline-message-connector"
 
     @Test func anNAmendedToIBeforeHalfPastNineSendsNothingAndAnUnamendedOneSendsOneText() async throws {

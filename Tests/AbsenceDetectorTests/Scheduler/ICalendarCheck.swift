@@ -43,8 +43,7 @@ enum ICalendarCheck {
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: output) }
         process.standardOutput = try FileHandle(forWritingTo: output)
-        try process.run()
-        while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+        try await ServiceBinary.runToEnd(process)
         return try JSONDecoder().decode([Result].self, from: Data(contentsOf: output))
     }
 }
