@@ -10,7 +10,8 @@ extension RegisterIngest {
     ///
     /// Its own variables: `INGEST_CONNECTOR_TOKEN` (optional: an LA connector token accepted without being
     /// stored, for the demo and the tests), `INGEST_MAX_BODY_BYTES` (default 8 MiB), `INGEST_CONSUMER_GROUP`
-    /// (the consumer group reading `mis.registers`, default `register-ingest`).
+    /// (the consumer group reading `mis.registers`, default `register-ingest`), `INGEST_AM_REGISTER_BY` and
+    /// `INGEST_PM_REGISTER_BY` (when a session's register is late, London time: default 10:00 and 14:30).
     static let descriptor = ServiceDescriptor(
         name: "register-ingest",
         schema: "register_ingest",
@@ -27,6 +28,8 @@ extension RegisterIngest {
                 today: { SchoolDate.today(inTimeZone: "Europe/London") }, outboxWritten: { relay.wake() })
             let roster = RosterRoutes(registers: routes)
             let unknown = UnknownPupilsRoutes(postgres: context.postgres, logger: context.logger)
+            let quality = RegisterQualityRoutes(postgres: context.postgres, logger: context.logger, deadlines: try RegisterDeadlines(environment: env),
+                                                now: RegisterDeadlines.londonNow)
             let group = env.string("INGEST_CONSUMER_GROUP", default: "register-ingest")
             let feed = try BatchConsumer(
                 configuration: KafkaConsumerConfiguration(client: context.configuration.kafka, groupID: group, topics: [TopicCatalogue.misRegisters.name]),
@@ -36,6 +39,7 @@ extension RegisterIngest {
                 routes.add(to: api)
                 roster.add(to: api)
                 unknown.add(to: api)
+                quality.add(to: api)
             })
         })
 }

@@ -34,7 +34,7 @@ import Testing
                                                 audience: .parent, statutory: true,
                                                 fields: ["noticeId": "NTI-2026-0001", "weeks": "4", "periodStart": "2 December 2026", "periodEnd": "13 January 2027"])
             try await f.send(request, type: NotificationRequested.type, version: NotificationRequested.version, topic: TopicCatalogue.notificationRequests)
-            #expect(try await f.eventually { await f.notifySent().count == 2 && f.mails().count == 1 })
+            #expect(try await f.eventually { await f.notifySent().count == 2 && f.mails().count == 1 }, "the service's log ends: \(f.serviceOutput.suffix(4000))")
             try await Task.sleep(for: .seconds(1))
 
             let letters = await f.notifySent()

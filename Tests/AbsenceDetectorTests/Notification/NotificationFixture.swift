@@ -242,8 +242,8 @@ final class NotificationFixture: @unchecked Sendable {
         return found.map { ($0.0, $0.1, $0.2, $0.3, $0.4) }
     }
 
-    /// Polls until `check` holds, for at most `seconds`.
-    func eventually(seconds: Double = 30, _ check: () async throws -> Bool) async throws -> Bool {
+    /// Polls until `check` holds. 90 s: letters are printed by headless Chromium, slow on two cores running every suite.
+    func eventually(seconds: Double = 90, _ check: () async throws -> Bool) async throws -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if try await check() { return true }
