@@ -63,6 +63,15 @@ public struct EnvironmentReader: Sendable {
         return parsed
     }
 
+    /// A time of day written HH:MM, as minutes past midnight; the default (minutes) when unset.
+    public func timeOfDay(_ name: String, default fallback: Int) throws(ConfigurationError) -> Int {
+        try parsed(name, default: fallback, expected: "a time of day as HH:MM") { text in
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]), (0..<24).contains(hour), (0..<60).contains(minute) else { return nil }
+            return hour * 60 + minute
+        }
+    }
+
     public func port(_ name: String, default fallback: Int) throws(ConfigurationError) -> Int {
         try int(name, default: fallback, range: 1...65535, expected: "a TCP port number from 1 to 65535")
     }

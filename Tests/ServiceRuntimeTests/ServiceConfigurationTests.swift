@@ -102,6 +102,18 @@ struct ServiceConfigurationTests {
         #expect(!failure.description.contains("\n"))
     }
 
+    @Test func aTimeOfDayIsReadAsMinutesAndAMalformedOneIsNamed() throws {
+        let env = EnvironmentReader(["AT": "07:30", "MIDNIGHT": "00:00", "LATE": "24:00", "WORDS": "half past", "SHORT": "10:"])
+        #expect(try env.timeOfDay("AT", default: 0) == 450)
+        #expect(try env.timeOfDay("MIDNIGHT", default: 9) == 0)
+        #expect(try env.timeOfDay("UNSET", default: 870) == 870)
+        for name in ["LATE", "WORDS", "SHORT"] {
+            #expect(throws: ConfigurationError(variable: name, problem: .malformed(shownValue: env.string(name, default: "")), expected: "a time of day as HH:MM")) {
+                try env.timeOfDay(name, default: 0)
+            }
+        }
+    }
+
     @Test func aBlankValueCountsAsMissing() throws {
         #expect(try #require(error(setting: ["POSTGRES_HOST": "  "])).variable == "POSTGRES_HOST")
     }

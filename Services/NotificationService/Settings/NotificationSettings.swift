@@ -45,26 +45,16 @@ struct NotificationSettings: Sendable {
     /// `NOTIFY_CLOCK_FILE`: for tests and the demo's compressed term only. The service's "now" is read from this file (ISO 8601) instead of the system clock.
     var clockFile: String?
 
-    static func minutes(_ name: String, _ environment: EnvironmentReader, default fallback: Minutes) throws(ConfigurationError) -> Minutes {
-        let text = environment.string(name, default: "")
-        guard !text.isEmpty else { return fallback }
-        let parts = text.split(separator: ":")
-        guard parts.count == 2, let hour = Int(parts[0]), let minute = Int(parts[1]), (0..<24).contains(hour), (0..<60).contains(minute) else {
-            throw ConfigurationError(variable: name, problem: .malformed(shownValue: text), expected: "a time of day as HH:MM")
-        }
-        return hour * 60 + minute
-    }
-
     init() {}
 
     init(environment env: EnvironmentReader) throws(ConfigurationError) {
-        firstDayMorningAt = try Self.minutes("NOTIFY_FIRST_DAY_AM_AT", env, default: firstDayMorningAt)
-        firstDayAfternoonAt = try Self.minutes("NOTIFY_FIRST_DAY_PM_AT", env, default: firstDayAfternoonAt)
-        firstDayLastAt = try Self.minutes("NOTIFY_FIRST_DAY_LAST_AT", env, default: firstDayLastAt)
-        quietFrom = try Self.minutes("NOTIFY_QUIET_FROM", env, default: quietFrom)
-        quietUntil = try Self.minutes("NOTIFY_QUIET_UNTIL", env, default: quietUntil)
-        supportBatchAt = try Self.minutes("NOTIFY_SUPPORT_BATCH_AT", env, default: supportBatchAt)
-        digestAt = try Self.minutes("NOTIFY_DIGEST_AT", env, default: digestAt)
+        firstDayMorningAt = try env.timeOfDay("NOTIFY_FIRST_DAY_AM_AT", default: firstDayMorningAt)
+        firstDayAfternoonAt = try env.timeOfDay("NOTIFY_FIRST_DAY_PM_AT", default: firstDayAfternoonAt)
+        firstDayLastAt = try env.timeOfDay("NOTIFY_FIRST_DAY_LAST_AT", default: firstDayLastAt)
+        quietFrom = try env.timeOfDay("NOTIFY_QUIET_FROM", default: quietFrom)
+        quietUntil = try env.timeOfDay("NOTIFY_QUIET_UNTIL", default: quietUntil)
+        supportBatchAt = try env.timeOfDay("NOTIFY_SUPPORT_BATCH_AT", default: supportBatchAt)
+        digestAt = try env.timeOfDay("NOTIFY_DIGEST_AT", default: digestAt)
         let zone = env.string("NOTIFY_TIME_ZONE", default: "Europe/London")
         guard let parsed = TimeZone(identifier: zone) else {
             throw ConfigurationError(variable: "NOTIFY_TIME_ZONE", problem: .malformed(shownValue: zone), expected: "an IANA time zone such as Europe/London")

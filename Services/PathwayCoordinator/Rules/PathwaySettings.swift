@@ -56,12 +56,7 @@ struct PathwaySettings: Sendable, Equatable {
         noImprovementWeeks = try environment.int("PATHWAY_NO_IMPROVEMENT_WEEKS", default: 4, range: 1...12, expected: "school weeks from 1 to 12")
         stage3Weeks = try environment.int("PATHWAY_STAGE3_WEEKS", default: 6, range: 1...12, expected: "school weeks from 1 to 12")
         monitoringWeeks = try environment.int("PATHWAY_MONITORING_WEEKS", default: 6, range: 1...26, expected: "school weeks from 1 to 26")
-        let digestAt = environment.string("PATHWAY_WORKLIST_DIGEST_AT", default: "07:30")
-        let clock = digestAt.split(separator: ":").compactMap { Int($0) }
-        guard clock.count == 2, (0..<24).contains(clock[0]), (0..<60).contains(clock[1]) else {
-            throw ConfigurationError(variable: "PATHWAY_WORKLIST_DIGEST_AT", problem: .malformed(shownValue: digestAt), expected: "a time of day as HH:MM")
-        }
-        worklistDigestAt = clock[0] * 60 + clock[1]
+        worklistDigestAt = try environment.timeOfDay("PATHWAY_WORKLIST_DIGEST_AT", default: 7 * 60 + 30)
         staffEmailDomain = environment.string("PATHWAY_STAFF_EMAIL_DOMAIN", default: staffEmailDomain)
         let holidays = environment.string("PATHWAY_EXTRA_BANK_HOLIDAYS", default: "")
         extraBankHolidays = []

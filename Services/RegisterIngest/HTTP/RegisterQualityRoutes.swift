@@ -92,23 +92,14 @@ struct RegisterDeadlines: Sendable {
     var afternoon: Int
 
     /// `INGEST_AM_REGISTER_BY` (default 10:00) and `INGEST_PM_REGISTER_BY` (default 14:30), as HH:MM.
-    init(environment env: EnvironmentReader) throws {
-        morning = try Self.minutes(env, "INGEST_AM_REGISTER_BY", default: "10:00")
-        afternoon = try Self.minutes(env, "INGEST_PM_REGISTER_BY", default: "14:30")
+    init(environment env: EnvironmentReader) throws(ConfigurationError) {
+        morning = try env.timeOfDay("INGEST_AM_REGISTER_BY", default: 10 * 60)
+        afternoon = try env.timeOfDay("INGEST_PM_REGISTER_BY", default: 14 * 60 + 30)
     }
 
     init(morning: Int, afternoon: Int) {
         self.morning = morning
         self.afternoon = afternoon
-    }
-
-    private static func minutes(_ env: EnvironmentReader, _ name: String, default fallback: String) throws -> Int {
-        let raw = env.string(name, default: fallback)
-        let parts = raw.split(separator: ":")
-        guard parts.count == 2, let hours = Int(parts[0]), let minutes = Int(parts[1]), (0..<24).contains(hours), (0..<60).contains(minutes) else {
-            throw ConfigurationError(variable: name, problem: .malformed(shownValue: String(raw.prefix(20))), expected: "a time of day as HH:MM")
-        }
-        return hours * 60 + minutes
     }
 
     /// The sessions of `date` whose register is due by now.
