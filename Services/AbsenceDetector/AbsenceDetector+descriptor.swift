@@ -55,6 +55,7 @@ extension AbsenceDetector {
     static func personalData(families: RosterIndex) -> PersonalData {
         PersonalData(tables: [
             .init("pupil_state", where: "upn = $1"),
+            .init("pupil_journeys", where: "upn = $1"),
             .init("signals", where: "upn = $1"),
             .init("pupil_profiles", where: "upn = $1"),
         ]) { upn, connection, logger in

@@ -107,5 +107,27 @@ enum Migrations {
             """,
             "CREATE INDEX watches_open ON watches (school_urn, upn) WHERE ended_at IS NULL AND cancelled_at IS NULL",
         ]),
+        Migration(version: 9, name: "pupils across schools", statements: [
+            // The 10-day return's spells and the penalty threshold's offence periods are the child's, across
+            // the schools they moved between or are dual-registered at: one row per UPN.
+            """
+            CREATE TABLE pupil_journeys (
+                upn text PRIMARY KEY,
+                returned_spells bytea NOT NULL DEFAULT '',
+                penalty_used_sessions bytea NOT NULL DEFAULT '',
+                penalty_used_through integer NOT NULL DEFAULT -1,
+                updated_at timestamptz NOT NULL DEFAULT now()
+            )
+            """,
+            // What each enrolment had reported carries over (ordinals are sessions, the same at every school).
+            """
+            INSERT INTO pupil_journeys (upn, returned_spells, penalty_used_sessions, penalty_used_through)
+            SELECT upn, string_agg(returned_spells, ''::bytea), string_agg(penalty_used_sessions, ''::bytea), max(penalty_used_through)
+            FROM pupil_state GROUP BY upn
+            """,
+            // No longer written: the enrolment's copies stay as they were at the upgrade.
+            "COMMENT ON COLUMN pupil_state.returned_spells IS 'before migration 9; see pupil_journeys'",
+            "COMMENT ON COLUMN pupil_state.penalty_used_sessions IS 'before migration 9; see pupil_journeys'",
+        ]),
     ]
 }

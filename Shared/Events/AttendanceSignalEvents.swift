@@ -63,10 +63,14 @@ public struct AttendanceSignal: Codable, Sendable, Equatable {
         public var date: String
         public var session: String
         public var code: String
-        public init(date: String, session: String, code: String) {
+        /// The school whose register it is, when the sessions behind a signal come from more than one school
+        /// (a pupil who moved or is dual-registered: the penalty window and the 10-day spell are the child's).
+        public var schoolUrn: String?
+        public init(date: String, session: String, code: String, schoolUrn: String? = nil) {
             self.date = date
             self.session = session
             self.code = code
+            self.schoolUrn = schoolUrn
         }
     }
 

@@ -6,7 +6,9 @@ import Logging
 import PostgresNIO
 import ServiceRuntime
 
-/// `GET /v1/pupils/{upn}/attendance`: a pupil's figures, flags, penalty window and last signals. A school's
+/// `GET /v1/pupils/{upn}/attendance`: a pupil's figures at their latest school the caller sees, the penalty
+/// window and the figures across all their schools (a pupil who moved or is dual-registered), and the last
+/// signals at the schools the caller sees. A school's
 /// lead sees its own pupils only, an LA officer their schools', a social worker their allocated pupils;
 /// any other pupil is 404, as if unknown, and the refusal is in the access audit.
 struct PupilRoutes: Sendable {
@@ -46,7 +48,20 @@ struct PupilRoutes: Sendable {
         var band: String
         var conditions: [String]
         var penaltyWindow: Window
+        var acrossSchools: AcrossSchools
         var signals: [AttendanceSignal]
+    }
+
+    /// The pupil's view across every school they are or were on the roll of this year and last: the figures
+    /// of the child's merged timeline, and the schools the caller may see (the others are only counted).
+    struct AcrossSchools: Encodable {
+        var schoolCount: Int
+        var schoolsVisible: [String]
+        var academicYear: String?
+        var possibleSessions: Int
+        var unauthorisedAbsence: Int
+        var attendanceRate: Double?
+        var band: String
     }
 
     func attendance(upn: String, context: ServiceRequestContext) async throws -> Response {
@@ -54,15 +69,20 @@ struct PupilRoutes: Sendable {
         guard (try? UPN(parsing: upn)) != nil else {
             return try JSONResponse.error(.badRequest, "upn \(upn.prefix(20)): not a valid UPN (13 characters with a check letter)")
         }
-        let schools = try await PupilStateStore.schools(of: upn, on: postgres, logger: logger)
-        let visible = schools.filter { caller.maySee(pupil: upn, atSchool: $0) }
-        guard let school = visible.first, let pupil = try await PupilStateStore.load(school: school, upn: upn, on: postgres, logger: logger) else {
-            if !schools.isEmpty { context.access.refused("the pupil's school is outside the caller's scope") }
+        // Every enrolment, the most recently marked first: the journey needs them all, the caller sees some.
+        let enrolments = try await PupilStateStore.load(upn: upn, on: postgres, logger: logger)
+            .sorted { ($0.history.latest?.ordinal ?? -1, $0.key.school) > ($1.history.latest?.ordinal ?? -1, $1.key.school) }
+        let visible = enrolments.filter { caller.maySee(pupil: upn, atSchool: $0.key.school) }
+        guard let pupil = visible.first else {
+            if !enrolments.isEmpty { context.access.refused("the pupil's school is outside the caller's scope") }
             return try JSONResponse.error(.notFound, "no attendance for this pupil at a school you can see")
         }
-        context.access.school(school)
+        let school = pupil.key.school
+        for enrolment in visible { context.access.school(enrolment.key.school) }
         let figures = pupil.figures
-        let window = SignalRules(settings: settings).penaltyWindow(pupil, endingAt: pupil.history.latest?.session.date ?? SchoolDate(dayNumber: 0))
+        let journey = PupilJourney(upn: upn, enrolments: enrolments)
+        let journeyState = try await JourneyStore.load(upn: upn, on: postgres, logger: logger)
+        let window = JourneyRules(settings: settings).penaltyWindow(journey, state: journeyState, endingAt: journey.entries.last?.session.date ?? SchoolDate(dayNumber: 0))
         let body = Attendance(
             upn: upn, schoolUrn: school, academicYear: pupil.currentYear?.description, latestSession: pupil.history.latest?.session.description,
             possibleSessions: figures.possibleSessions, present: figures.present, approvedEducationalActivity: figures.approvedEducationalActivity,
@@ -73,13 +93,27 @@ struct PupilRoutes: Sendable {
             penaltyWindow: .init(unauthorisedSessionsInWindow: window.sessions.count, windowStart: pupil.history.latest == nil ? nil : window.start.iso,
                                  windowEnd: pupil.history.latest == nil ? nil : window.end.iso, schoolWeeks: settings.penaltyWindowWeeks,
                                  threshold: settings.penaltySessions),
-            signals: try await lastSignals(school: school, upn: upn).map { $0.shown(to: caller, access: context.access) })
+            acrossSchools: acrossSchools(journey, visible: visible.map(\.key.school)),
+            signals: try await lastSignals(schools: visible.map(\.key.school), upn: upn).map { $0.shown(to: caller, access: context.access) })
         return try JSONResponse.make(.ok, body)
     }
 
-    private func lastSignals(school: String, upn: String, limit: Int = 20) async throws -> [AttendanceSignal] {
+    /// The merged timeline's figures for its latest academic year.
+    private func acrossSchools(_ journey: PupilJourney, visible: [String]) -> AcrossSchools {
+        guard let latest = journey.entries.last else {
+            return AcrossSchools(schoolCount: 0, schoolsVisible: [], possibleSessions: 0, unauthorisedAbsence: 0, band: settings.thresholds.band(of: AttendanceFigures()).rawValue)
+        }
+        let year = AcademicYear(containing: latest.session.date)
+        let start = journey.index(of: Int32(Session(date: year.firstDay, half: .am).ordinal))
+        let figures = AttendanceFigures(codes: journey.entries[start...].map(\.code))
+        return AcrossSchools(schoolCount: journey.schools.count, schoolsVisible: journey.schools.filter(visible.contains), academicYear: year.description,
+                             possibleSessions: figures.possibleSessions, unauthorisedAbsence: figures.unauthorisedAbsence,
+                             attendanceRate: Evidence.rate(figures), band: settings.thresholds.band(of: figures).rawValue)
+    }
+
+    private func lastSignals(schools: [String], upn: String, limit: Int = 20) async throws -> [AttendanceSignal] {
         let rows = try await postgres.query("""
-            SELECT payload FROM signals WHERE upn = \(upn) AND school_urn = \(school) ORDER BY created_at DESC LIMIT \(limit)
+            SELECT payload FROM signals WHERE upn = \(upn) AND school_urn = ANY(\(schools)) ORDER BY created_at DESC LIMIT \(limit)
             """, logger: logger)
         var signals: [AttendanceSignal] = []
         for try await payload in rows.decode(String.self) {

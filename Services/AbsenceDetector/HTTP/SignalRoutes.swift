@@ -80,9 +80,17 @@ struct SignalRoutes: Sendable {
 
 extension AttendanceSignal {
     /// The signal as this caller may read it: siblings they may not see are left out, and noted as read
-    /// in the access audit when shown.
+    /// in the access audit when shown; a session of the child's at a school they may not see keeps its
+    /// date and code (it counted) but not the school.
     func shown(to caller: Identity, access: AccessNote) -> AttendanceSignal {
-        guard kind == .pattern else { return self }
+        guard kind == .pattern else {
+            guard sessions.contains(where: { $0.schoolUrn.map { !caller.maySee(pupil: upn, atSchool: $0) } ?? false }) else { return self }
+            var shown = self
+            for index in shown.sessions.indices where shown.sessions[index].schoolUrn.map({ !caller.maySee(pupil: upn, atSchool: $0) }) ?? false {
+                shown.sessions[index].schoolUrn = nil
+            }
+            return shown
+        }
         var shown = self
         guard let siblings else {
             // Stored before siblings had a field of their own, the reason named them and `sessions` held their

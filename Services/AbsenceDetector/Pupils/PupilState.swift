@@ -8,7 +8,7 @@ struct PupilKey: Hashable, Sendable {
 
 /// A state the detector reports when a pupil enters it (and, for some, when the pupil leaves it). The
 /// penalty threshold and the 10-day return are not states: each offence period and each spell is reported
-/// once (``PupilState/penaltyUsedSessions``, ``PupilState/returnedSpells``).
+/// once, across the pupil's schools (``JourneyState``).
 enum Condition: Hashable, Sendable {
     case emerging, persistent, severe, illness15Days
     /// The same weekday (1 = Monday) missed in most of the last weeks.
@@ -58,21 +58,13 @@ struct PupilState: Sendable, Equatable {
     var signalledSpells: Set<Int32> = []
     /// Of those, the ones amended to an explained code and reported as `first_day_absence_explained`.
     var explainedSpells: Set<Int32> = []
-    /// A session of each continuous unauthorised spell reported as `unauthorised_10_days`.
-    var returnedSpells: Set<Int32> = []
-    /// Sessions counted in a penalty offence period already reported: sessions used for one notice cannot
-    /// count towards another. A set, not a watermark, so that marks arriving in any order give the same periods.
-    var penaltyUsedSessions: Set<Int32> = []
-    /// Sessions at or before this were judged under the rules before offence periods were kept (set once,
-    /// by the migration that added them, so an upgrade does not report old periods again; -1: none).
-    var penaltyJudgedThrough: Int32 = -1
     /// Year-to-date figures of `figuresYear`, kept up to date mark by mark.
     private(set) var figures = AttendanceFigures()
     private(set) var figuresYear = 0
     /// Illness (`I`) sessions of `figuresYear`.
     private(set) var illnessSessions = 0
-    /// Unauthorised sessions in the whole history kept: below the penalty threshold no window can reach it
-    /// (the LA's penalty codes are unauthorised ones), so the window is not walked.
+    /// Unauthorised sessions in the whole history kept: below the penalty threshold (summed over the pupil's
+    /// schools) no window can reach it (the LA's penalty codes are unauthorised ones), so it is not walked.
     private(set) var unauthorisedSessionsKept = 0
 
     init(key: PupilKey, partition: Int32) {
@@ -81,7 +73,7 @@ struct PupilState: Sendable, Equatable {
     }
 
     init(key: PupilKey, partition: Int32, history: SessionHistory, conditions: Set<Condition>, conditionsYear: Int, signalledSpells: Set<Int32>,
-         explainedSpells: Set<Int32> = [], returnedSpells: Set<Int32> = [], penaltyUsedSessions: Set<Int32> = [], penaltyJudgedThrough: Int32 = -1) {
+         explainedSpells: Set<Int32> = []) {
         self.key = key
         self.partition = partition
         self.history = history
@@ -89,9 +81,6 @@ struct PupilState: Sendable, Equatable {
         self.conditionsYear = conditionsYear
         self.signalledSpells = signalledSpells
         self.explainedSpells = explainedSpells
-        self.returnedSpells = returnedSpells
-        self.penaltyUsedSessions = penaltyUsedSessions
-        self.penaltyJudgedThrough = penaltyJudgedThrough
         unauthorisedSessionsKept = history.entries.count { $0.code.category == .unauthorisedAbsence }
         recount()
     }
@@ -127,8 +116,6 @@ struct PupilState: Sendable, Equatable {
             let first = history.entries.first?.ordinal ?? 0
             signalledSpells = signalledSpells.filter { $0 >= first }
             explainedSpells = explainedSpells.filter { $0 >= first }
-            returnedSpells = returnedSpells.filter { $0 >= first }
-            penaltyUsedSessions = penaltyUsedSessions.filter { $0 >= first }
         }
         return true
     }

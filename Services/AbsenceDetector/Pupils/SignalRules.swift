@@ -7,9 +7,9 @@ import Events
 struct SignalRules: Sendable {
     var settings: DetectorSettings
 
-    /// Updates `pupil.conditions` (and the spells and offence periods reported) and returns the signals for
-    /// what changed. `changed` is the session whose mark was just recorded; `facts` what the roster says.
-    func evaluate(_ pupil: inout PupilState, changed: Session, facts: RosterIndex.Facts? = nil) -> [AttendanceSignal] {
+    /// Updates `pupil.conditions` (and the first days reported) and returns the signals for what changed at
+    /// this school. `changed` is the session whose mark was just recorded.
+    func evaluate(_ pupil: inout PupilState, changed: Session) -> [AttendanceSignal] {
         guard let latest = pupil.history.latest, let year = pupil.currentYear else { return [] }
         if pupil.conditionsYear != year.startYear {
             pupil.conditions = pupil.conditions.filter { !$0.isYearScoped }
@@ -48,13 +48,7 @@ struct SignalRules: Sendable {
             guard let kind = Self.recoverable[condition] else { continue }
             signals.append(evidence.signal(.recovered, recoveredFrom: kind, reason: recoveryReason(condition, pupil: pupil)))
         }
-        if changedCode.category == .unauthorisedAbsence {
-            signals += continuousUnauthorisedSpell(&pupil, around: changed, evidence: evidence)
-        }
-        // Only a session the threshold counts, or a closure (fewer school weeks), can complete an offence period.
-        if settings.penaltyCodes.contains(changedCode.code) || changedCode.isClosure {
-            signals += penaltyOffences(&pupil, evidence: evidence, facts: facts)
-        }
+        // The 10-day return and the penalty threshold are the child's, across schools: ``JourneyRules``.
         return signals
     }
 
@@ -171,126 +165,6 @@ struct SignalRules: Sendable {
         }
         guard recent.possibleSessions > 0 else { return false }
         return recent.attended * figures.possibleSessions < figures.attended * recent.possibleSessions
-    }
-
-    // MARK: The 10-day return and the penalty threshold
-
-    /// A continuous spell of unauthorised possible sessions (sessions that do not count, such as closures, do
-    /// not break it) reaching 10 school days: the school's return to the LA, reported once per spell.
-    private func continuousUnauthorisedSpell(_ pupil: inout PupilState, around changed: Session, evidence: Evidence) -> [AttendanceSignal] {
-        let entries = pupil.history.entries
-        let position = pupil.history.index(of: Int32(changed.ordinal))
-        func extend(from index: Int, by step: Int) -> Int {
-            var edge = index, next = index + step
-            while next >= 0 && next < entries.count {
-                let code = entries[next].code
-                if code.countsInPossibleSessions {
-                    guard code.category == .unauthorisedAbsence else { break }
-                    edge = next
-                }
-                next += step
-            }
-            return edge
-        }
-        let first = extend(from: position, by: -1), last = extend(from: position, by: 1)
-        let spell = entries[first...last].filter { $0.code.countsInPossibleSessions }
-        let needed = settings.continuousUnauthorisedSessions
-        guard spell.count >= needed,
-              !pupil.returnedSpells.contains(where: { $0 >= entries[first].ordinal && $0 <= entries[last].ordinal }) else { return [] }
-        let completing = spell[spell.startIndex + needed - 1]
-        pupil.returnedSpells.insert(completing.ordinal)
-        return [evidence.signal(.unauthorised10Days, asOf: completing.session,
-                                reason: "absent without permission for \(needed) consecutive sessions (10 school days) from \(spell[spell.startIndex].session): the school tells the LA",
-                                window: (spell[spell.startIndex].session.date, completing.session.date), sessions: spell.prefix(needed).map(Evidence.mark))]
-    }
-
-    struct PenaltyWindow {
-        var start: SchoolDate
-        var end: SchoolDate
-        var sessions: [SessionHistory.Entry]
-    }
-
-    /// The school weeks (their Mondays' day numbers, ascending) with at least one session that is not a
-    /// closure: a week of only `#` or `Y` codes is not a school week.
-    func schoolWeeks(_ pupil: PupilState) -> [Int] {
-        var weeks: [Int] = []
-        for entry in pupil.history.entries where !entry.code.isClosure {
-            let week = entry.session.date.weekStart.dayNumber
-            if weeks.last != week { weeks.append(week) }
-        }
-        return weeks
-    }
-
-    /// The sessions the threshold can still count: the LA's codes, after the last offence period reported,
-    /// within compulsory school age when it is known.
-    func countable(_ pupil: PupilState, age: CompulsorySchoolAge?) -> [SessionHistory.Entry] {
-        let counts = penaltyCodeIndices
-        return pupil.history.entries.filter {
-            counts[Int($0.codeIndex)] && $0.ordinal > pupil.penaltyJudgedThrough && !pupil.penaltyUsedSessions.contains($0.ordinal)
-                && (age?.contains($0.session.date) ?? true)
-        }
-    }
-
-    /// Whether each code (by its index in ``RegisterCodeTable/all``) is one the penalty threshold counts.
-    var penaltyCodeIndices: [Bool] { RegisterCodeTable.all.map { settings.penaltyCodes.contains($0.code) } }
-
-    /// The countable sessions within the last `penaltyWindowWeeks` school weeks up to `end` (what the pupil API shows).
-    func penaltyWindow(_ pupil: PupilState, endingAt end: SchoolDate, age: CompulsorySchoolAge? = nil) -> PenaltyWindow {
-        let weeks = schoolWeeks(pupil).filter { $0 <= end.weekStart.dayNumber }
-        guard let lastWeek = weeks.last else { return PenaltyWindow(start: end, end: end, sessions: []) }
-        let firstWeek = weeks[max(0, weeks.count - settings.penaltyWindowWeeks)]
-        _ = lastWeek
-        let start = SchoolDate(dayNumber: firstWeek)
-        return PenaltyWindow(start: start, end: end, sessions: countable(pupil, age: age).filter { $0.session.date >= start && $0.session.date <= end })
-    }
-
-    /// Each offence period completed: the first run of `penaltySessions` countable sessions within
-    /// `penaltyWindowWeeks` school weeks, then the next after it, and so on. Each is reported once and its
-    /// sessions are used up. A child looked after gets `looked_after_absence_threshold` instead, never the
-    /// penalty one; sessions outside compulsory school age do not count.
-    private func penaltyOffences(_ pupil: inout PupilState, evidence: Evidence, facts: RosterIndex.Facts?) -> [AttendanceSignal] {
-        guard pupil.unauthorisedSessionsKept >= settings.penaltySessions else { return [] }
-        var candidates = countable(pupil, age: facts?.compulsorySchoolAge)
-        guard candidates.count >= settings.penaltySessions else { return [] }
-        let weeks = schoolWeeks(pupil)
-        var signals: [AttendanceSignal] = []
-        while candidates.count >= settings.penaltySessions, let offence = firstOffence(candidates, weeks: weeks) {
-            let last = offence.sessions[offence.sessions.count - 1]
-            let used = Set(offence.sessions.map(\.ordinal))
-            pupil.penaltyUsedSessions.formUnion(used)
-            candidates.removeAll { used.contains($0.ordinal) }
-            let lookedAfter = facts?.lookedAfter == true
-            let codes = settings.penaltyCodes.sorted().joined(separator: ", ")
-            let action = lookedAfter ? "a child looked after: tell the virtual school and the social worker (no enforcement)" : "consider a penalty notice"
-            signals.append(evidence.signal(lookedAfter ? .lookedAfterAbsenceThreshold : .penaltyNoticeThreshold, asOf: last.session,
-                                           reason: "\(offence.sessions.count) sessions coded \(codes) within \(settings.penaltyWindowWeeks) school weeks (threshold \(settings.penaltySessions)): \(action)",
-                                           window: (offence.start, offence.end), sessions: offence.sessions.map(Evidence.mark)))
-        }
-        return signals
-    }
-
-    /// The earliest point at which `penaltySessions` of the candidates fall within `penaltyWindowWeeks` school weeks.
-    private func firstOffence(_ candidates: [SessionHistory.Entry], weeks: [Int]) -> PenaltyWindow? {
-        func weekIndex(_ entry: SessionHistory.Entry) -> Int {
-            let week = entry.session.date.weekStart.dayNumber
-            var low = 0, high = weeks.count
-            while low < high {
-                let middle = (low + high) / 2
-                if weeks[middle] < week { low = middle + 1 } else { high = middle }
-            }
-            return low
-        }
-        let indices = candidates.map(weekIndex)
-        var left = 0
-        for right in candidates.indices {
-            while indices[right] - indices[left] >= settings.penaltyWindowWeeks { left += 1 }
-            if right - left + 1 >= settings.penaltySessions {
-                let firstWeek = weeks[max(0, indices[right] - settings.penaltyWindowWeeks + 1)]
-                return PenaltyWindow(start: SchoolDate(dayNumber: firstWeek), end: candidates[right].session.date,
-                                     sessions: Array(candidates[left...right]))
-            }
-        }
-        return nil
     }
 
     /// Weekdays on which the pupil was absent in at least `patternWeeks` of the last `patternWindowWeeks`

@@ -9,8 +9,8 @@ import Storage
 /// The detector's state in PostgreSQL: one row per pupil at a school, with the marks, the conditions and
 /// the year-to-date figures (for the API and the summaries), plus the signals sent.
 enum PupilStateStore {
-    static let columns = "school_urn, upn, partition, sessions, conditions, conditions_year, signalled_spells, explained_spells, returned_spells, penalty_used_sessions, penalty_used_through"
-    typealias Row = (String, String, Int32, ByteBuffer, String, Int, ByteBuffer, ByteBuffer, ByteBuffer, ByteBuffer, Int32)
+    static let columns = "school_urn, upn, partition, sessions, conditions, conditions_year, signalled_spells, explained_spells"
+    typealias Row = (String, String, Int32, ByteBuffer, String, Int, ByteBuffer, ByteBuffer)
 
     static func load(partitions: Set<Int32>, on connection: PostgresConnection, logger: Logger) async throws -> [PupilState] {
         let rows = try await connection.query(
@@ -44,6 +44,26 @@ enum PupilStateStore {
         return pupils
     }
 
+    /// The enrolments of these pupils at schools of partitions other than `partitions` (held by another
+    /// instance, or by none): what the pupils' journeys need besides the enrolments in memory.
+    static func load(upns: Set<String>, outside partitions: Set<Int32>, on connection: PostgresConnection, logger: Logger) async throws -> [PupilState] {
+        guard !upns.isEmpty else { return [] }
+        let rows = try await connection.query("""
+            SELECT \(unescaped: columns) FROM pupil_state WHERE upn = ANY(\(Array(upns))) AND partition <> ALL(\(Array(partitions)))
+            """, logger: logger)
+        var pupils: [PupilState] = []
+        for try await row in rows.decode(Row.self) { pupils.append(decode(row)) }
+        return pupils
+    }
+
+    /// Every enrolment of a pupil.
+    static func load(upn: String, on client: PostgresClient, logger: Logger) async throws -> [PupilState] {
+        let rows = try await client.query("SELECT \(unescaped: columns) FROM pupil_state WHERE upn = \(upn)", logger: logger)
+        var pupils: [PupilState] = []
+        for try await row in rows.decode(Row.self) { pupils.append(decode(row)) }
+        return pupils
+    }
+
     /// Every school enrolment of a pupil (a pupil who moved school has more than one).
     static func schools(of upn: String, on client: PostgresClient, logger: Logger) async throws -> [String] {
         let rows = try await client.query("SELECT school_urn FROM pupil_state WHERE upn = \(upn) ORDER BY updated_at DESC", logger: logger)
@@ -61,23 +81,22 @@ enum PupilStateStore {
     }
 
     private static func decode(_ row: Row) -> PupilState {
-        let (school, upn, partition, sessions, conditions, year, spells, explained, returned, used, judgedThrough) = row
+        let (school, upn, partition, sessions, conditions, year, spells, explained) = row
         return PupilState(
             key: PupilKey(school: school, upn: upn), partition: partition,
             history: SessionHistory(encoded: sessions.readableBytesView),
             conditions: Set(conditions.split(separator: ",").compactMap(Condition.init(stored:))),
-            conditionsYear: year, signalledSpells: ordinals(spells), explainedSpells: ordinals(explained), returnedSpells: ordinals(returned),
-            penaltyUsedSessions: ordinals(used), penaltyJudgedThrough: judgedThrough)
+            conditionsYear: year, signalledSpells: ordinals(spells), explainedSpells: ordinals(explained))
     }
 
     /// Session ordinals stored as little-endian 32-bit integers.
-    private static func ordinals(_ bytes: ByteBuffer) -> Set<Int32> {
+    static func ordinals(_ bytes: ByteBuffer) -> Set<Int32> {
         var set = Set<Int32>(), buffer = bytes
         while let ordinal = buffer.readInteger(endianness: .little, as: Int32.self) { set.insert(ordinal) }
         return set
     }
 
-    private static func bytes(_ ordinals: Set<Int32>) -> ByteBuffer {
+    static func bytes(_ ordinals: Set<Int32>) -> ByteBuffer {
         var buffer = ByteBuffer()
         for ordinal in ordinals.sorted() { buffer.writeInteger(ordinal, endianness: .little) }
         return buffer
@@ -87,8 +106,7 @@ enum PupilStateStore {
     static func save(_ pupils: [PupilState], on connection: PostgresConnection, logger: Logger) async throws {
         guard !pupils.isEmpty else { return }
         var schools: [String] = [], upns: [String] = [], partitions: [Int32] = [], sessions: [ByteBuffer] = []
-        var conditions: [String] = [], conditionYears: [Int] = [], spells: [ByteBuffer] = [], explained: [ByteBuffer] = [], returned: [ByteBuffer] = []
-        var used: [ByteBuffer] = []
+        var conditions: [String] = [], conditionYears: [Int] = [], spells: [ByteBuffer] = [], explained: [ByteBuffer] = []
         var years: [Int] = [], possible: [Int] = [], present: [Int] = [], activity: [Int] = [], authorised: [Int] = []
         var unauthorised: [Int] = [], notCounted: [Int] = [], persistent: [Bool] = [], severe: [Bool] = []
         for pupil in pupils {
@@ -100,8 +118,6 @@ enum PupilStateStore {
             conditionYears.append(pupil.conditionsYear)
             spells.append(bytes(pupil.signalledSpells))
             explained.append(bytes(pupil.explainedSpells))
-            returned.append(bytes(pupil.returnedSpells))
-            used.append(bytes(pupil.penaltyUsedSessions))
             let figures = pupil.figures
             years.append(pupil.currentYear?.startYear ?? 0)
             possible.append(figures.possibleSessions)
@@ -116,19 +132,18 @@ enum PupilStateStore {
         try await connection.query("""
             INSERT INTO pupil_state (school_urn, upn, partition, sessions, conditions, conditions_year, signalled_spells, academic_year,
                 possible_sessions, present, approved_educational_activity, authorised_absence, unauthorised_absence, not_counted,
-                persistent_absence, severe_absence, explained_spells, returned_spells, penalty_used_sessions, updated_at)
+                persistent_absence, severe_absence, explained_spells, updated_at)
             SELECT *, now() FROM unnest(\(schools)::text[], \(upns)::text[], \(partitions)::int[], \(sessions)::bytea[], \(conditions)::text[],
                 \(conditionYears)::int[], \(spells)::bytea[], \(years)::int[], \(possible)::int[], \(present)::int[], \(activity)::int[],
                 \(authorised)::int[], \(unauthorised)::int[], \(notCounted)::int[], \(persistent)::bool[], \(severe)::bool[],
-                \(explained)::bytea[], \(returned)::bytea[], \(used)::bytea[])
+                \(explained)::bytea[])
             ON CONFLICT (school_urn, upn) DO UPDATE SET partition = EXCLUDED.partition, sessions = EXCLUDED.sessions,
                 conditions = EXCLUDED.conditions, conditions_year = EXCLUDED.conditions_year, signalled_spells = EXCLUDED.signalled_spells,
                 academic_year = EXCLUDED.academic_year, possible_sessions = EXCLUDED.possible_sessions, present = EXCLUDED.present,
                 approved_educational_activity = EXCLUDED.approved_educational_activity, authorised_absence = EXCLUDED.authorised_absence,
                 unauthorised_absence = EXCLUDED.unauthorised_absence, not_counted = EXCLUDED.not_counted,
                 persistent_absence = EXCLUDED.persistent_absence, severe_absence = EXCLUDED.severe_absence,
-                explained_spells = EXCLUDED.explained_spells, returned_spells = EXCLUDED.returned_spells,
-                penalty_used_sessions = EXCLUDED.penalty_used_sessions, updated_at = now()
+                explained_spells = EXCLUDED.explained_spells, updated_at = now()
             """, logger: logger)
     }
 }

@@ -5,14 +5,27 @@ import Logging
 /// The pupils of the partitions this instance owns, in memory, changed event by event in topic order.
 /// Owned by one task (the marks consumer); not shared.
 struct DetectorEngine {
-    var pupils: [PupilKey: PupilState] = [:]
+    private(set) var pupils: [PupilKey: PupilState] = [:]
     let rules: SignalRules
+    let journeyRules: JourneyRules
     let families: RosterIndex
     /// Pupils changed since the last ``takeChanged()``: what the next transaction writes.
     private(set) var changed: Set<PupilKey> = []
+    /// The schools of each UPN among `pupils`.
+    private var schoolsOf: [String: [String]] = [:]
+    /// The pupils' state across their schools, by UPN: for the pupils of the batch in flight, as read (and
+    /// locked) from PostgreSQL before it (``prepareJourneys(_:)``); in a test, whatever was judged here.
+    var journeys: [String: JourneyState] = [:]
+    /// Enrolments of the batch's pupils at schools of partitions another instance owns, read with the journeys.
+    var enrolmentsElsewhere: [String: [PupilState]] = [:]
+    /// Journeys changed since the last ``takeChangedJourneys()``.
+    private(set) var changedJourneys: Set<String> = []
+    /// The partitions whose pupils are in `pupils`.
+    private(set) var partitions: Set<Int32> = []
 
     init(settings: DetectorSettings, families: RosterIndex = RosterIndex()) {
         rules = SignalRules(settings: settings)
+        journeyRules = JourneyRules(settings: settings)
         self.families = families
     }
 
@@ -32,42 +45,77 @@ struct DetectorEngine {
                 continue
             }
             let key = PupilKey(school: school, upn: mark.upn)
-            let facts = families.facts(of: key)
+            if pupils[key] == nil {
+                schoolsOf[mark.upn, default: []].append(school)
+                partitions.insert(partition)
+            }
             // Mutated in place: one hash lookup, no copy of the pupil's history.
             let recorded = { (pupil: inout PupilState) -> Bool in
                 pupil.partition = partition
                 guard pupil.record(when, code: code) else { return false }
-                signals += rules.evaluate(&pupil, changed: when, facts: facts)
+                signals += rules.evaluate(&pupil, changed: when)
                 return true
             }(&pupils[key, default: PupilState(key: key, partition: partition)])
             if recorded {
                 changed.insert(key)
                 if code.category.isAbsence { signals += siblingsAbsentTogether(key, on: when) }
+                if journeyRules.looksAt(code) { signals += judgeJourney(of: key, changed: when, code: code) }
             }
         }
         return signals
     }
 
+    /// Judges the pupil's whole timeline (every school held here or read from elsewhere) after a mark at one school.
+    private mutating func judgeJourney(of key: PupilKey, changed session: Session, code: RegisterCode) -> [AttendanceSignal] {
+        let here = (schoolsOf[key.upn] ?? []).compactMap { pupils[PupilKey(school: $0, upn: key.upn)] }
+        let enrolments = here + (enrolmentsElsewhere[key.upn] ?? []).filter { other in !here.contains { $0.key == other.key } }
+        // The roster's facts at the school just marked; compulsory school age is the child's, from any school.
+        var facts = families.facts(of: key)
+        if facts?.compulsorySchoolAge == nil, let age = enrolments.lazy.compactMap({ [families] in families.facts(of: $0.key)?.compulsorySchoolAge }).first {
+            facts = RosterIndex.Facts(lookedAfter: facts?.lookedAfter ?? false, compulsorySchoolAge: age)
+        }
+        var state = journeys[key.upn] ?? JourneyState()
+        let signals = journeyRules.judge(PupilJourney(upn: key.upn, enrolments: enrolments), state: &state, changed: session, code: code,
+                                         enrolments: enrolments, facts: facts)
+        if state != journeys[key.upn] ?? JourneyState() {
+            journeys[key.upn] = state
+            changedJourneys.insert(key.upn)
+        }
+        return signals
+    }
+
+    /// The UPNs of these messages' marks that the journey rules will look at: the pupils whose journeys the
+    /// batch must lock and read before it is applied.
+    func journeyCandidates(_ messages: [DecodedMarks]) -> Set<String> {
+        var upns: Set<String> = []
+        for message in messages {
+            for mark in message.marks {
+                if let code = RegisterCodeTable.byCode[mark.code], journeyRules.looksAt(code) { upns.insert(mark.upn) }
+            }
+        }
+        return upns
+    }
+
+    /// Sets the journeys and the enrolments elsewhere of the batch's pupils (``journeyCandidates(_:)``), as read
+    /// from PostgreSQL; a pupil with no stored journey starts from none.
+    mutating func prepareJourneys(stored: [String: JourneyState], elsewhere: [PupilState]) {
+        journeys = stored
+        enrolmentsElsewhere = Dictionary(grouping: elsewhere, by: \.key.upn)
+    }
+
+    mutating func takeChangedJourneys() -> [(upn: String, state: JourneyState)] {
+        defer { changedJourneys = [] }
+        return changedJourneys.sorted().compactMap { upn in journeys[upn].map { (upn, $0) } }
+    }
+
     /// Applies an `attendance.marks` message: one decode, whichever of the two event types it carries.
     mutating func apply(message bytes: some Collection<UInt8>, partition: Int32, logger: Logger) throws(EventDecodingError) -> [AttendanceSignal] {
-        let type: String, event: MarksMessage
-        if let parsed = MarksMessageParser.parse(bytes) {
-            (type, event) = parsed
-        } else {
-            let envelope = try EventCodec.decode(MarksMessage.self, from: bytes)
-            (type, event) = (envelope.type, envelope.data)
-        }
-        switch type {
-        case MarksRecorded.type:
-            return apply(school: event.schoolUrn, date: event.date, session: event.session, marks: (event.marks ?? []).map { ($0.upn, $0.code) },
-                         partition: partition, logger: logger)
-        case MarksAmended.type:
-            return apply(school: event.schoolUrn, date: event.date, session: event.session, marks: (event.amendments ?? []).map { ($0.upn, $0.code) },
-                         partition: partition, logger: logger)
-        case let other:
-            logger.debug("attendance.marks event of another type ignored", metadata: ["type": "\(other)"])
-            return []
-        }
+        guard let decoded = try DecodedMarks(bytes, partition: partition, logger: logger) else { return [] }
+        return apply(decoded, logger: logger)
+    }
+
+    mutating func apply(_ decoded: DecodedMarks, logger: Logger) -> [AttendanceSignal] {
+        apply(school: decoded.school, date: decoded.date, session: decoded.session, marks: decoded.marks, partition: decoded.partition, logger: logger)
     }
 
     /// A `pattern` signal when brothers or sisters (same family id, any school this instance holds) are
@@ -107,12 +155,49 @@ struct DetectorEngine {
     /// Replaces the state of these partitions with what was loaded from PostgreSQL.
     mutating func replace(partitions: Set<Int32>, with loaded: [PupilState]) {
         drop(partitions: partitions)
-        for pupil in loaded { pupils[pupil.key] = pupil }
+        for pupil in loaded {
+            if pupils.updateValue(pupil, forKey: pupil.key) == nil { schoolsOf[pupil.key.upn, default: []].append(pupil.key.school) }
+        }
+        self.partitions.formUnion(partitions)
     }
 
     mutating func drop(partitions: Set<Int32>) {
         pupils = pupils.filter { !partitions.contains($0.value.partition) }
         changed = changed.filter { pupils[$0] != nil }
+        self.partitions.subtract(partitions)
+        schoolsOf = [:]
+        for key in pupils.keys { schoolsOf[key.upn, default: []].append(key.school) }
+        // What memory judged since the last commit may be ahead of PostgreSQL: read again before the next batch.
+        journeys = [:]
+        changedJourneys = []
+    }
+}
+
+/// One `attendance.marks` event, decoded once: `MarksRecorded`'s marks or `MarksAmended`'s new codes.
+struct DecodedMarks: Sendable {
+    var school: String
+    var date: String
+    var session: String
+    var marks: [(upn: String, code: String)]
+    var partition: Int32
+
+    /// Nil for an event of another type (ignored).
+    init?(_ bytes: some Collection<UInt8>, partition: Int32, logger: Logger) throws(EventDecodingError) {
+        let type: String, event: MarksMessage
+        if let parsed = MarksMessageParser.parse(bytes) {
+            (type, event) = parsed
+        } else {
+            let envelope = try EventCodec.decode(MarksMessage.self, from: bytes)
+            (type, event) = (envelope.type, envelope.data)
+        }
+        switch type {
+        case MarksRecorded.type: marks = (event.marks ?? []).map { ($0.upn, $0.code) }
+        case MarksAmended.type: marks = (event.amendments ?? []).map { ($0.upn, $0.code) }
+        case let other:
+            logger.debug("attendance.marks event of another type ignored", metadata: ["type": "\(other)"])
+            return nil
+        }
+        (school, date, session, self.partition) = (event.schoolUrn, event.date, event.session, partition)
     }
 }
 

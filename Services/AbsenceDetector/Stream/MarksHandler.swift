@@ -8,8 +8,8 @@ import ServiceRuntime
 /// What `attendance.marks` does to the detector: pupils' state and signals, in the batch's transaction.
 ///
 /// The pupils of the partitions this instance owns live in memory (``DetectorEngine``), loaded when a
-/// partition is claimed and changed in place; each transaction writes the pupils that changed and the
-/// signals (signals table and outbox). ``BatchConsumer`` does the rest, including reloading a partition
+/// partition is claimed and changed in place; each transaction writes the pupils that changed, their
+/// journeys across schools (locked first: see ``JourneyStore``) and the signals (signals table and outbox). ``BatchConsumer`` does the rest, including reloading a partition
 /// whose transaction did not commit.
 struct MarksHandler: BatchHandler {
     private var engine: DetectorEngine
@@ -37,14 +37,22 @@ struct MarksHandler: BatchHandler {
     }
 
     mutating func apply(_ messages: [KafkaMessage], in batch: inout ConsumedBatch, on connection: PostgresConnection) async throws {
-        var signals: [AttendanceSignal] = []
+        var decoded: [DecodedMarks] = []
+        decoded.reserveCapacity(messages.count)
         for message in messages {
             do {
-                signals += try engine.apply(message: message.value, partition: message.partition, logger: batch.logger)
+                if let marks = try DecodedMarks(message.value, partition: message.partition, logger: batch.logger) { decoded.append(marks) }
             } catch {
                 batch.deadLetter(message, reason: "unreadable attendance.marks event: \(error)")
             }
         }
+        // The pupils whose whole timeline will be judged: locked, with their enrolments held elsewhere read after the lock.
+        let candidates = engine.journeyCandidates(decoded)
+        let journeys = try await JourneyStore.lock(candidates, on: connection, logger: batch.logger)
+        let elsewhere = try await PupilStateStore.load(upns: candidates, outside: engine.partitions, on: connection, logger: batch.logger)
+        engine.prepareJourneys(stored: journeys, elsewhere: elsewhere)
+        var signals: [AttendanceSignal] = []
+        for marks in decoded { signals += engine.apply(marks, logger: batch.logger) }
         let changed = engine.takeChanged()
         // The pathway's watches on the pupils this batch changed, judged on the state just computed.
         let watches = try await WatchStore.open(for: changed.map(\.key), on: connection, logger: batch.logger)
@@ -53,6 +61,7 @@ struct MarksHandler: BatchHandler {
             signals += try await WatchStore.evaluate(watches, pupils: { byKey[$0] }, on: connection, logger: batch.logger)
         }
         try await PupilStateStore.save(changed, on: connection, logger: batch.logger)
+        try await JourneyStore.save(engine.takeChangedJourneys(), on: connection, logger: batch.logger)
         try await SignalStore.record(signals, on: connection, logger: batch.logger)
         emitted = Dictionary(signals.map { ($0.kind.rawValue, 1) }, uniquingKeysWith: +)
     }

@@ -26,7 +26,7 @@ enum RebuildCommand {
             defer { tasks.cancelAll() }
             try await SchemaMigrator(schema: configuration.postgres.schema, migrations: descriptor.migrations).apply(using: postgres, logger: logger)
             try await postgres.withTransaction(logger: logger) { connection in
-                try await connection.query("TRUNCATE pupil_state", logger: logger)
+                try await connection.query("TRUNCATE pupil_state, pupil_journeys", logger: logger)
                 try await connection.query("DELETE FROM consumer_offsets WHERE consumer_group = \(group)", logger: logger)
                 // Every event is applied again: the inbox must not skip them as seen.
                 try await connection.query("DELETE FROM processed_events WHERE consumer = \(group)", logger: logger)
