@@ -160,3 +160,27 @@ struct JourneyAcrossInstancesTests {
         }
     }
 }
+
+extension JourneyAcrossInstancesTests {
+    @Test func anUpgradeCarriesWhatEachEnrolmentReportedToTheChild() async throws {
+        let schema = TestEnvironment.uniqueSchema("journey_upgrade")
+        let logger = self.logger
+        try await TestEnvironment.withPostgres(schema: schema) { postgres in
+            try await SchemaMigrator(schema: schema, migrations: Migrations.all.filter { $0.version <= 8 }).apply(using: postgres, logger: logger)
+            // Before migration 9, each enrolment kept its own spells and periods (ordinals: 4 bytes little-endian).
+            func hex(_ ordinals: [Int32]) -> String { ordinals.map { PupilStateStore.bytes([$0]).readableBytesView.map { String(format: "%02x", $0) }.joined() }.joined() }
+            for (school, returned, used, through) in [(Self.first, [Int32(1_000)], [Int32(980), 982], Int32(990)), (Self.second, [], [Int32(1_010)], Int32(1_020))] {
+                try await postgres.query(PostgresQuery(unsafeSQL: """
+                    INSERT INTO pupil_state (school_urn, upn, partition, sessions, conditions, conditions_year, signalled_spells, academic_year,
+                        possible_sessions, present, approved_educational_activity, authorised_absence, unauthorised_absence, not_counted,
+                        persistent_absence, severe_absence, updated_at, returned_spells, penalty_used_sessions, penalty_used_through)
+                    VALUES ('\(school)', '\(SignalRulesTests.pupil)', 0, '', '', 2026, '', 2026, 0, 0, 0, 0, 0, 0, false, false, now(),
+                        decode('\(hex(returned))', 'hex'), decode('\(hex(used))', 'hex'), \(through))
+                    """), logger: logger)
+            }
+            try await SchemaMigrator(schema: schema, migrations: Migrations.all).apply(using: postgres, logger: logger)
+            let journey = try await JourneyStore.load(upn: SignalRulesTests.pupil, on: postgres, logger: logger)
+            #expect(journey == JourneyState(returnedSpells: [1_000], penaltyUsedSessions: [980, 982, 1_010], penaltyJudgedThrough: 1_020))
+        }
+    }
+}
