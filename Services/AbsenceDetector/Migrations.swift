@@ -107,7 +107,7 @@ enum Migrations {
             """,
             "CREATE INDEX watches_open ON watches (school_urn, upn) WHERE ended_at IS NULL AND cancelled_at IS NULL",
         ]),
-        Migration(version: 9, name: "pupils across schools", statements: [
+        Migration(version: 9, name: "pupils across schools, and on roll", statements: [
             // The 10-day return's spells and the penalty threshold's offence periods are the child's, across
             // the schools they moved between or are dual-registered at: one row per UPN.
             """
@@ -128,6 +128,9 @@ enum Migrations {
             // No longer written: the enrolment's copies stay as they were at the upgrade.
             "COMMENT ON COLUMN pupil_state.returned_spells IS 'before migration 9; see pupil_journeys'",
             "COMMENT ON COLUMN pupil_state.penalty_used_sessions IS 'before migration 9; see pupil_journeys'",
+            // Who is on each school's roll: a mark for a pupil the school's roster does not list, or outside their
+            // admission and leaving dates, is kept but not judged. Profiles stored before have no dates (on roll).
+            "ALTER TABLE pupil_profiles ADD COLUMN admitted date, ADD COLUMN left_on date",
         ]),
     ]
 }

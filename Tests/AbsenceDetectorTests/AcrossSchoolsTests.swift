@@ -113,4 +113,34 @@ struct AcrossSchoolsTests {
         #expect((0..<4).map(journey.school(at:)) == [Self.second, Self.second, Self.first, Self.second])
         #expect(journey.schools == [Self.second, Self.first], "most recently marked first")
     }
+
+    @Test func marksForAPupilNotOnTheRollAreKeptButNotJudged() {
+        let roster = RosterIndex()
+        let leaver = PupilKey(school: Self.first, upn: Self.upn), unlisted = PupilKey(school: Self.first, upn: "A801200006002")
+        roster.set(leaver, facts: .init(admitted: days[0], left: days[5]))
+        roster.set(PupilKey(school: Self.second, upn: Self.upn), facts: .init(admitted: days[6]))
+        var engine = DetectorEngine(settings: .dfeDefaults, families: roster)
+        func mark(_ key: PupilKey, _ index: Int, _ code: String) -> [AttendanceSignal] {
+            engine.apply(school: key.school, date: days[index / 2].iso, session: index % 2 == 0 ? "AM" : "PM", marks: [(key.upn, code)],
+                         partition: key.school == Self.first ? 0 : 1, logger: logger)
+        }
+        // The school has sent a roster: a pupil it does not list is marked, kept, and not judged.
+        #expect(mark(unlisted, 0, "N").isEmpty)
+        #expect(engine.pupils[unlisted]?.figures.unauthorisedAbsence == 1)
+        // The leaver is judged while on roll (a first day), not after the leaving date.
+        #expect(mark(leaver, 2, "N").map(\.kind) == [.firstDayAbsence])
+        #expect(mark(leaver, 3, "/").isEmpty)
+        #expect(mark(leaver, 12, "N").isEmpty, "marked after leaving")
+        #expect(engine.takeOffRollMarks() == 2)
+        // Nor are a leaver's marks the child's: six G while on roll at the old school, four more it wrongly
+        // recorded after the leaving date (the new school marks only afternoons) are not ten.
+        var signals: [AttendanceSignal] = []
+        for index in stride(from: 0, to: 20, by: 2) where index != 2 && index != 12 { signals += mark(leaver, index, "G") }
+        for index in stride(from: 13, to: 20, by: 2) { signals += mark(PupilKey(school: Self.second, upn: Self.upn), index, "\\") }
+        // A G at the new school judges the child's timeline: seven, not eleven.
+        signals += mark(PupilKey(school: Self.second, upn: Self.upn), 21, "G")
+        #expect(!signals.contains { $0.kind == .penaltyNoticeThreshold }, "\(signals.map(\.kind))")
+        // A school that has sent no roster has every pupil it marks on its roll.
+        #expect(RosterIndex().isOnRoll(unlisted, on: days[0]))
+    }
 }

@@ -4,6 +4,7 @@ import Messaging
 import PostgresNIO
 import ServiceRuntime
 import Storage
+import Synchronization
 import TestSupport
 import Testing
 
@@ -85,5 +86,96 @@ struct BatchConsumerTests {
             #expect(deadLetters.first?.1.contains("not ok: garbage") == true)
             #expect(deadLetters.first?.1.contains(#""dlq.original-offset""#) == true)
         }
+    }
+
+    /// A call that never answers, even when cancelled, until released: what postgres-nio did with a query
+    /// sent on a connection PostgreSQL closed under it.
+    final class Stuck: Sendable {
+        private let waiting = Mutex<CheckedContinuation<Void, Never>?>(nil)
+        let attempts = Mutex(0)
+
+        func hang() async { await withCheckedContinuation { continuation in waiting.withLock { $0 = continuation } } }
+        func release() { waiting.withLock { $0.take() }?.resume() }
+    }
+
+    /// Writes each message's name; its first attempt then hangs, its later ones return.
+    struct HangingOnceHandler: BatchHandler {
+        let stuck: Stuck
+
+        mutating func apply(_ messages: [KafkaMessage], in batch: inout ConsumedBatch, on connection: PostgresConnection) async throws {
+            for message in messages {
+                try await connection.query("INSERT INTO applied (name) VALUES (\(String(decoding: message.value, as: UTF8.self)))", logger: batch.logger)
+            }
+            let first = stuck.attempts.withLock { attempts in
+                attempts += 1
+                return attempts == 1
+            }
+            if first { await stuck.hang() }
+        }
+    }
+
+    @Test func aTransactionThatNeverAnswersIsAbandonedAndTheBatchAppliedOnceByAFreshHandler() async throws {
+        let topic = "batch-\(UUID().uuidString.prefix(8).lowercased())"
+        let client = KafkaConfiguration(bootstrapServers: TestEnvironment.kafkaBootstrapServers, clientID: "batch-tests")
+        _ = try await KafkaAdmin.createTopics([(topic, 1)], configuration: client, logger: logger)
+        let producer = try KafkaProducer(configuration: KafkaProducerConfiguration(client: client), logger: logger)
+        for result in try await producer.send(["a", "b"].map { KafkaOutgoingMessage(topic: topic, key: "100001", value: Array($0.utf8)) }) { _ = try result.get() }
+        await producer.shutdown()
+
+        let schema = TestEnvironment.uniqueSchema("batch")
+        let logger = self.logger
+        try await TestEnvironment.withPostgres(schema: schema) { postgres in
+            try await SchemaMigrator(schema: schema, migrations: [
+                StandardTables.migration, StandardTables.fencedOffsetsAndParking(version: 2),
+                Migration(version: 3, name: "applied", statements: ["CREATE TABLE applied (name text NOT NULL)"]),
+            ]).apply(using: postgres, logger: logger)
+            var configuration = KafkaConsumerConfiguration(client: client, groupID: "batch-\(UUID())", topics: [topic])
+            configuration.statisticsInterval = nil
+            var settings = BatchConsumer<HangingOnceHandler>.Settings(name: "stuck")
+            settings.transactionTimeout = .seconds(2)
+            let stuck = Stuck()
+            let consumer = try BatchConsumer(configuration: configuration, settings: settings, postgres: postgres,
+                                             handler: HangingOnceHandler(stuck: stuck), logger: logger)
+            let running = Task { try await consumer.run() }
+            defer {
+                running.cancel()
+                stuck.release()
+            }
+            // The first transaction hangs after its writes. As after a restart, PostgreSQL ends its session.
+            let session = """
+                SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+                WHERE state = 'idle in transaction' AND query LIKE 'INSERT INTO applied%' AND datname = current_database()
+                """
+            var terminated = 0
+            for _ in 0..<150 where terminated == 0 {
+                try await Task.sleep(for: .milliseconds(200))
+                terminated = try await Self.count(session, postgres)
+            }
+            #expect(terminated == 1, "the hung transaction's session")
+            var stored: [Int32: Int64] = [:]
+            for _ in 0..<150 where stored[0] != 2 {
+                try await Task.sleep(for: .milliseconds(200))
+                stored = try await postgres.withConnection { try await ConsumerOffsets.load(group: "stuck", topic: topic, on: $0, logger: logger) }
+            }
+            #expect(stored[0] == 2, "the batch stored by the retry, past the abandoned transaction")
+            #expect(stuck.attempts.withLock { $0 } >= 2)
+            // The abandoned call answers at last: its connection is gone, so it commits nothing.
+            stuck.release()
+            try await Task.sleep(for: .seconds(1))
+            #expect(try await Self.names(postgres) == ["a", "b"])
+        }
+    }
+
+    static func count(_ sql: String, _ postgres: PostgresClient) async throws -> Int {
+        let rows = try await postgres.query(PostgresQuery(unsafeSQL: sql), logger: TestEnvironment.logger)
+        for try await value in rows.decode(Int.self) { return value }
+        return 0
+    }
+
+    static func names(_ postgres: PostgresClient) async throws -> [String] {
+        let rows = try await postgres.query("SELECT name FROM applied ORDER BY name", logger: TestEnvironment.logger)
+        var names: [String] = []
+        for try await name in rows.decode(String.self) { names.append(name) }
+        return names
     }
 }

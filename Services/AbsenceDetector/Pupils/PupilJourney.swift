@@ -34,9 +34,17 @@ struct PupilJourney {
 
     var spansSchools: Bool { schools.count > 1 }
 
-    init(upn: String, enrolments: [PupilState]) {
+    /// `onRoll` gives, for an enrolment, the sessions the pupil was on that school's roll for (nil: all):
+    /// a school's marks outside them (a leaver still marked) are not the child's.
+    init(upn: String, enrolments: [PupilState], onRoll: (PupilKey) -> ClosedRange<Int32>? = { _ in nil }) {
         self.upn = upn
-        let marked = enrolments.filter { !$0.history.entries.isEmpty }
+        let marked = enrolments.map { enrolment in
+            guard let roll = onRoll(enrolment.key), let first = enrolment.history.entries.first, let last = enrolment.history.latest,
+                  !(roll.contains(first.ordinal) && roll.contains(last.ordinal)) else { return enrolment }
+            var onRollOnly = enrolment
+            onRollOnly.history.keep { roll.contains($0.ordinal) }
+            return onRollOnly
+        }.filter { !$0.history.entries.isEmpty }
             .sorted { ($0.history.latest!.ordinal, $0.key.school) > ($1.history.latest!.ordinal, $1.key.school) }
         schools = marked.map(\.key.school)
         guard marked.count > 1 else {

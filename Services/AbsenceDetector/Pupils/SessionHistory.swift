@@ -49,6 +49,11 @@ struct SessionHistory: Sendable, Equatable {
 
     var latest: Entry? { entries.last }
 
+    /// Keeps only the sessions `include` accepts.
+    mutating func keep(_ include: (Entry) -> Bool) {
+        entries.removeAll { !include($0) }
+    }
+
     /// Forgets sessions before `ordinal` (history older than the previous academic year).
     mutating func drop(before ordinal: Int32) {
         let cut = index(of: ordinal)

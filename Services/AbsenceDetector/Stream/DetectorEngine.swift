@@ -22,6 +22,8 @@ struct DetectorEngine {
     private(set) var changedJourneys: Set<String> = []
     /// The partitions whose pupils are in `pupils`.
     private(set) var partitions: Set<Int32> = []
+    /// Marks recorded for pupils not on their school's roll that day (kept, not judged), since the last ``takeOffRollMarks()``.
+    private(set) var offRollMarks = 0
 
     init(settings: DetectorSettings, families: RosterIndex = RosterIndex()) {
         rules = SignalRules(settings: settings)
@@ -49,18 +51,23 @@ struct DetectorEngine {
                 schoolsOf[mark.upn, default: []].append(school)
                 partitions.insert(partition)
             }
+            // A pupil the school's roster does not have on its roll that day: the mark is kept (the figures), not judged.
+            let onRoll = families.isOnRoll(key, on: day)
             // Mutated in place: one hash lookup, no copy of the pupil's history.
             let recorded = { (pupil: inout PupilState) -> Bool in
                 pupil.partition = partition
                 guard pupil.record(when, code: code) else { return false }
-                signals += rules.evaluate(&pupil, changed: when)
+                if onRoll { signals += rules.evaluate(&pupil, changed: when) }
                 return true
             }(&pupils[key, default: PupilState(key: key, partition: partition)])
-            if recorded {
-                changed.insert(key)
-                if code.category.isAbsence { signals += siblingsAbsentTogether(key, on: when) }
-                if journeyRules.looksAt(code) { signals += judgeJourney(of: key, changed: when, code: code) }
+            guard recorded else { continue }
+            changed.insert(key)
+            if !onRoll {
+                offRollMarks += 1
+                continue
             }
+            if code.category.isAbsence { signals += siblingsAbsentTogether(key, on: when) }
+            if journeyRules.looksAt(code) { signals += judgeJourney(of: key, changed: when, code: code) }
         }
         return signals
     }
@@ -75,7 +82,8 @@ struct DetectorEngine {
             facts = RosterIndex.Facts(lookedAfter: facts?.lookedAfter ?? false, compulsorySchoolAge: age)
         }
         var state = journeys[key.upn] ?? JourneyState()
-        let signals = journeyRules.judge(PupilJourney(upn: key.upn, enrolments: enrolments), state: &state, changed: session, code: code,
+        let journey = PupilJourney(upn: key.upn, enrolments: enrolments, onRoll: { [families] in families.rollSessions($0) })
+        let signals = journeyRules.judge(journey, state: &state, changed: session, code: code,
                                          enrolments: enrolments, facts: facts)
         if state != journeys[key.upn] ?? JourneyState() {
             journeys[key.upn] = state
@@ -101,6 +109,11 @@ struct DetectorEngine {
     mutating func prepareJourneys(stored: [String: JourneyState], elsewhere: [PupilState]) {
         journeys = stored
         enrolmentsElsewhere = Dictionary(grouping: elsewhere, by: \.key.upn)
+    }
+
+    mutating func takeOffRollMarks() -> Int {
+        defer { offRollMarks = 0 }
+        return offRollMarks
     }
 
     mutating func takeChangedJourneys() -> [(upn: String, state: JourneyState)] {

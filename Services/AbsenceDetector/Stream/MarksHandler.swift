@@ -16,6 +16,8 @@ struct MarksHandler: BatchHandler {
     private var familiesLoaded = false
     /// Signals of the batch in flight, by kind, counted once its transaction commits.
     private var emitted: [String: Int] = [:]
+    /// Marks of the batch in flight for pupils not on their school's roll (kept, not judged).
+    private var offRoll = 0
 
     init(settings: DetectorSettings, families: RosterIndex) {
         engine = DetectorEngine(settings: settings, families: families)
@@ -64,10 +66,13 @@ struct MarksHandler: BatchHandler {
         try await JourneyStore.save(engine.takeChangedJourneys(), on: connection, logger: batch.logger)
         try await SignalStore.record(signals, on: connection, logger: batch.logger)
         emitted = Dictionary(signals.map { ($0.kind.rawValue, 1) }, uniquingKeysWith: +)
+        offRoll = engine.takeOffRollMarks()
     }
 
     mutating func committed() {
         for (kind, count) in emitted { Counter(label: "detector_signals_total", dimensions: [("kind", kind)]).increment(by: count) }
+        if offRoll > 0 { Counter(label: "detector_marks_off_roll_total").increment(by: offRoll) }
         emitted = [:]
+        offRoll = 0
     }
 }

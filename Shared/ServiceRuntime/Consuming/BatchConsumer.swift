@@ -32,6 +32,9 @@ public final class BatchConsumer<Handler: BatchHandler>: Service, Sendable {
         public var maxRetryPause: Duration = .seconds(5)
         /// End once every partition is processed up to where it ended when assigned (a rebuild).
         public var stopAtEnd = false
+        /// A batch's transaction that has not answered by then is abandoned (its state reloaded, the batch
+        /// tried again): a query on a connection that died under it, as when PostgreSQL restarts, may never answer.
+        public var transactionTimeout: Duration = .seconds(120)
 
         public init(name: String) { self.name = name }
     }
@@ -63,7 +66,8 @@ public final class BatchConsumer<Handler: BatchHandler>: Service, Sendable {
     }
 
     public func run() async throws {
-        var handler = self.handler
+        // `self.handler` stays as it was given: a fresh start after a transaction is abandoned.
+        var slot = HandlerSlot(handler)
         var partitions = PartitionTable()
         var pending: [KafkaMessage] = []
         var pause = settings.retryPause
@@ -78,7 +82,7 @@ public final class BatchConsumer<Handler: BatchHandler>: Service, Sendable {
                     if settings.stopAtEnd { try await partitions.setEnds(for: assigned, from: consumer) }
                 case .revoked(let revoked):
                     partitions.revoke(revoked)
-                    handler.forget(revoked)
+                    slot.handler.forget(revoked)
                     pending.removeAll { revoked.contains($0.topicPartition) }
                 case .failed(let reason):
                     logger.warning("rebalance failed", metadata: ["reason": "\(reason)"])
@@ -93,21 +97,26 @@ public final class BatchConsumer<Handler: BatchHandler>: Service, Sendable {
             guard !pending.isEmpty else { continue }
             let stored: Bool
             do {
-                stored = try await store(pending, handler: &handler, partitions: &partitions)
+                stored = try await store(pending, slot: slot, partitions: &partitions)
             } catch let fenced as ConsumerOffsets.Fenced {
                 // Another instance owns these partitions now: what this one holds of them is stale.
                 metrics.fenced.increment()
                 logger.warning("offsets refused: another instance owns the partitions now", metadata: ["partitions": "\(fenced.partitions)"])
                 let lost = partitions.lose(fenced.partitions.map { TopicPartition(topic: $0.topic, partition: $0.partition) })
                 pending.removeAll { lost.contains($0.topicPartition) }
-                handler.forget(lost + partitions.unclaimAll())
+                slot.handler.forget(lost + partitions.unclaimAll())
                 continue
             } catch let error as KafkaError where error.isFatal {
                 logger.critical("fatal Kafka error; stopping", metadata: ["error": "\(error)"])
                 throw error
             } catch {
                 // Memory may be ahead of PostgreSQL: forget, and claim and load again on the next attempt.
-                handler.forget(partitions.unclaimAll())
+                if error is DeadlinePassed {
+                    // The abandoned transaction may still hold the handler: go on with a fresh one.
+                    metrics.abandoned.increment()
+                    slot = HandlerSlot(handler)
+                }
+                slot.handler.forget(partitions.unclaimAll())
                 metrics.retries.increment()
                 logger.warning("batch not stored; retrying", metadata: [
                     "messages": "\(pending.count)", "retry.pause": "\(pause)", "error": "\(String(reflecting: error))"])
@@ -130,7 +139,7 @@ public final class BatchConsumer<Handler: BatchHandler>: Service, Sendable {
             pause = settings.retryPause
             if paused { paused = !(await resumeFetching()) }
             if stored {
-                handler.committed()
+                slot.handler.committed()
                 committed()
             }
         }
@@ -148,19 +157,21 @@ public final class BatchConsumer<Handler: BatchHandler>: Service, Sendable {
         }
     }
 
-    /// One transaction for the batch; returns whether any message was applied.
-    private func store(_ messages: [KafkaMessage], handler: inout Handler, partitions: inout PartitionTable) async throws -> Bool {
-        let (name, logger, metrics) = (settings.name, self.logger, self.metrics)
+    /// One transaction for the batch, abandoned past ``Settings/transactionTimeout``; returns whether any
+    /// message was applied.
+    private func store(_ messages: [KafkaMessage], slot: HandlerSlot<Handler>, partitions: inout PartitionTable) async throws -> Bool {
+        let (name, logger, metrics, postgres) = (settings.name, self.logger, self.metrics, self.postgres)
         let started = ContinuousClock.now
-        var claimed: [TopicPartition: ConsumerOffsets.Claim] = [:]
         let known = partitions
         let nextOffsets = Self.nextOffsets(of: messages)
-        let applied = try await Self.unwrappingTransactionErrors { try await postgres.withTransaction(logger: logger) { connection -> Int in
+        let (applied, claimed) = try await abandoningAfter(settings.transactionTimeout) {
+          try await Self.unwrappingTransactionErrors { try await postgres.withTransaction(logger: logger) { connection -> (Int, [TopicPartition: ConsumerOffsets.Claim]) in
+            var claimed: [TopicPartition: ConsumerOffsets.Claim] = [:]
             let unclaimed = known.unclaimedOwned
             if !unclaimed.isEmpty {
                 let claims = try await ConsumerOffsets.claim(unclaimed.map { ($0.topic, $0.partition) }, group: name, on: connection, logger: logger)
                 for partition in unclaimed { claimed[partition] = claims[partition.topic]?[partition.partition] }
-                try await handler.load(unclaimed, on: connection, logger: logger)
+                try await slot.handler.load(unclaimed, on: connection, logger: logger)
             }
             func claimOf(_ partition: TopicPartition) -> ConsumerOffsets.Claim? { claimed[partition] ?? known.claim(of: partition) }
             // Below the stored offset: applied before (a redelivery after a crash between the two commits).
@@ -172,7 +183,7 @@ public final class BatchConsumer<Handler: BatchHandler>: Service, Sendable {
                 fresh.removeAll { message in Self.eventID(of: message).map { new.remove($0) == nil } ?? false }
             }
             var batch = ConsumedBatch(consumerName: name, logger: logger)
-            if !fresh.isEmpty { try await handler.apply(fresh, in: &batch, on: connection) }
+            if !fresh.isEmpty { try await slot.handler.apply(fresh, in: &batch, on: connection) }
             try await Outbox.enqueue(batch.outgoing, on: connection, logger: logger)
             let positions = try nextOffsets.map { position in
                 guard let claim = claimOf(TopicPartition(topic: position.topic, partition: position.partition)) else {
@@ -182,8 +193,9 @@ public final class BatchConsumer<Handler: BatchHandler>: Service, Sendable {
             }
             try await ConsumerOffsets.store(positions, group: name, on: connection, logger: logger)
             metrics.deadLettered.increment(by: batch.deadLettered)
-            return fresh.count
-        } }
+            return (fresh.count, claimed)
+          } }
+        }
         // Committed: the claims hold, and the stored offsets moved on.
         partitions.record(claimed)
         partitions.advance(to: nextOffsets)
@@ -233,6 +245,8 @@ struct ConsumerMetrics: Sendable {
     let retries: Counter
     let fenced: Counter
     let deadLettered: Counter
+    /// Transactions abandoned past their deadline.
+    let abandoned: Counter
     let batchDuration: Timer
 
     init(name: String) {
@@ -242,6 +256,16 @@ struct ConsumerMetrics: Sendable {
         retries = Counter(label: "consumer_batch_retries_total", dimensions: dimensions)
         fenced = Counter(label: "consumer_offsets_fenced_total", dimensions: dimensions)
         deadLettered = Counter(label: "consumer_dead_letters_total", dimensions: dimensions)
+        abandoned = Counter(label: "consumer_transactions_abandoned_total", dimensions: dimensions)
         batchDuration = Timer(label: "consumer_batch_duration_seconds", dimensions: dimensions, preferredDisplayUnit: .seconds)
     }
+}
+
+/// The consumer's handler, held by reference so that a transaction abandoned past its deadline keeps the
+/// copy it was changing while the consumer goes on with a fresh one. Used by one task at a time: the
+/// consumer's loop, or the transaction it is waiting for (an abandoned one keeps a slot no longer used).
+final class HandlerSlot<Handler: BatchHandler>: @unchecked Sendable {
+    var handler: Handler
+
+    init(_ handler: Handler) { self.handler = handler }
 }
