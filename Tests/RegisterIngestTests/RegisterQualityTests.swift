@@ -49,9 +49,16 @@ struct RegisterQualityTests {
             #expect(status == .ok)
             #expect(Self.missing(wednesday) == ["\(morningOnly)/PM last 2026-09-07"])
             #expect(Set(Self.missing(try await Self.report(client, date: "2026-09-09", token: manager).1)).isSuperset(of: Self.missing(wednesday)))
-            // Tuesday 8th: nobody sent anything, so every sending school misses both sessions; the weekend-only school is not a sender.
+            // Tuesday 8th: no school in the LA registered anything: a holiday, so nothing is missing.
             let (_, tuesday) = try await Self.report(client, date: "2026-09-08", token: mine)
-            #expect(Self.missing(tuesday).count == 6 && !Self.missing(tuesday).contains { $0.hasPrefix(weekendOnly) }, "\(Self.missing(tuesday))")
+            #expect(Self.missing(tuesday).isEmpty, "\(Self.missing(tuesday))")
+            // Thursday 10th: another school registered both sessions, so every sending school of these four misses both;
+            // the weekend-only school is not a sender.
+            for (session, present) in [("AM", "/"), ("PM", Self.presentPM)] {
+                #expect(try await RegisterEndpointTests.post(client, RegisterEndpointTests.register("910005", date: "2026-09-10", session: session, marks: [(pupil, present)])).0 == .ok)
+            }
+            let (_, thursday) = try await Self.report(client, date: "2026-09-10", token: mine)
+            #expect(Self.missing(thursday).count == 6 && !Self.missing(thursday).contains { $0.hasPrefix(weekendOnly) }, "\(Self.missing(thursday))")
             let (_, sunday) = try await Self.report(client, date: "2026-09-13", token: mine)
             #expect(Self.missing(sunday).isEmpty, "a weekend day has no register due")
             let weekend = (sunday["weekendRegisters"] as? [[String: Any]]) ?? []
@@ -60,9 +67,9 @@ struct RegisterQualityTests {
 
             // An officer sees only their schools; a school lead only theirs.
             let officer = try await TestIdentity.token([.laOfficer], subject: "officer", schools: [both, morningOnly])
-            #expect(Self.missing(try await Self.report(client, date: "2026-09-08", token: officer).1).allSatisfy { $0.hasPrefix(both) || $0.hasPrefix(morningOnly) })
+            #expect(Self.missing(try await Self.report(client, date: "2026-09-10", token: officer).1).allSatisfy { $0.hasPrefix(both) || $0.hasPrefix(morningOnly) })
             let lead = try await TestIdentity.token([.schoolLead], subject: "lead", schools: [closed])
-            #expect(Self.missing(try await Self.report(client, date: "2026-09-08", token: lead).1) == ["\(closed)/AM last 2026-09-07", "\(closed)/PM last 2026-09-07"])
+            #expect(Self.missing(try await Self.report(client, date: "2026-09-10", token: lead).1) == ["\(closed)/AM last 2026-09-09", "\(closed)/PM last 2026-09-09"])
             let leadWeekend = try await Self.report(client, date: "2026-09-13", token: lead).1
             #expect((leadWeekend["weekendRegisters"] as? [Any])?.isEmpty == true, "another school's weekend register is not shown")
 

@@ -11,6 +11,8 @@ import ServiceRuntime
 /// - `missingRegisters`: a school that sends registers (any weekday in the four weeks before) with no mark at all
 ///   for a session of that weekday whose deadline has passed (`INGEST_AM_REGISTER_BY`, `INGEST_PM_REGISTER_BY`,
 ///   London time; a day before today has passed both). A school closed that day sends `#`, which is a register.
+///   A session no school in the LA registered is taken as a holiday, and lists nothing (term dates are not
+///   known here: a school on holiday while others are open is still listed).
 /// - `weekendRegisters`: sessions marked on a Saturday or Sunday in the four weeks up to the date, which a school
 ///   does not normally open (a wrong date in the MIS, most often).
 ///
@@ -65,6 +67,8 @@ struct RegisterQualityRoutes: Sendable {
                         GROUP BY school_urn)
                     SELECT s.school_urn, t.session, s.last::text FROM sending s CROSS JOIN unnest(\(sessionsDue)::text[]) AS t(session)
                     WHERE NOT EXISTS (SELECT 1 FROM marks m WHERE m.school_urn = s.school_urn AND m.date = \(date.iso)::date AND m.session = t.session)
+                      -- No school in the LA registered the session: a holiday (term dates are not known here), not a missing register.
+                      AND EXISTS (SELECT 1 FROM marks o WHERE o.date = \(date.iso)::date AND o.session = t.session)
                     ORDER BY s.school_urn, t.session
                     """, logger: logger)
                 for try await (school, session, last) in rows.decode((String, String, String).self) {
