@@ -94,6 +94,13 @@ struct AcrossSchoolsTests {
         for index in 12..<22 { signals += mark(&engine, Self.second, session: index, index % 2 == 0 ? "G" : "/") }
         #expect(!signals.contains { $0.kind == .penaltyNoticeThreshold })
         #expect(signals.filter { $0.kind == .lookedAfterAbsenceThreshold }.map(\.schoolUrn) == [Self.second])
+        // Looked after according to either school: a crossing completed at the other school is the same signal.
+        var other = self.engine(lookedAfterAtSecond: true)
+        var crossed: [AttendanceSignal] = []
+        for index in 0..<10 { crossed += mark(&other, Self.second, session: index, index % 2 == 0 ? "G" : "/") }
+        for index in 10..<20 { crossed += mark(&other, Self.first, session: index, index % 2 == 0 ? "G" : "/") }
+        #expect(crossed.filter { $0.kind == .lookedAfterAbsenceThreshold }.map(\.schoolUrn) == [Self.first])
+        #expect(!crossed.contains { $0.kind == .penaltyNoticeThreshold })
     }
 
     @Test func theMergedTimelineKeepsTheMarkThatCounts() {
@@ -106,15 +113,16 @@ struct AcrossSchoolsTests {
         }
         let base = Int32(days[0].dayNumber * 2)
         let journey = PupilJourney(upn: Self.upn, enrolments: [
-            state(Self.first, [(base, "D"), (base + 1, "N"), (base + 2, "#")]),
-            state(Self.second, [(base, "O"), (base + 1, "/"), (base + 3, "G")]),
+            state(Self.first, [(base, "D"), (base + 1, "N"), (base + 2, "#"), (base + 4, "I"), (base + 5, "N")]),
+            state(Self.second, [(base, "O"), (base + 1, "/"), (base + 3, "G"), (base + 4, "N"), (base + 5, "O")]),
         ])
-        #expect(journey.entries.map(\.code.code) == ["O", "/", "#", "G"])
-        #expect((0..<4).map(journey.school(at:)) == [Self.second, Self.second, Self.first, Self.second])
-        #expect(journey.schools == [Self.second, Self.first], "most recently marked first")
+        // An authorised absence before an unauthorised one, and a reason before N, whichever school recorded it.
+        #expect(journey.entries.map(\.code.code) == ["O", "/", "#", "G", "I", "O"])
+        #expect((0..<6).map(journey.school(at:)) == [Self.second, Self.second, Self.first, Self.second, Self.first, Self.second])
+        #expect(journey.schools == [Self.second, Self.first], "most recently marked first (the second, by its name, on a tie)")
     }
 
-    @Test func marksForAPupilNotOnTheRollAreKeptButNotJudged() {
+    @Test func marksBeforeAdmissionOrAfterLeavingAreKeptButNotJudged() {
         let roster = RosterIndex()
         let leaver = PupilKey(school: Self.first, upn: Self.upn), unlisted = PupilKey(school: Self.first, upn: "A801200006002")
         roster.set(leaver, facts: .init(admitted: days[0], left: days[5]))
@@ -124,14 +132,17 @@ struct AcrossSchoolsTests {
             engine.apply(school: key.school, date: days[index / 2].iso, session: index % 2 == 0 ? "AM" : "PM", marks: [(key.upn, code)],
                          partition: key.school == Self.first ? 0 : 1, logger: logger)
         }
-        // The school has sent a roster: a pupil it does not list is marked, kept, and not judged.
-        #expect(mark(unlisted, 0, "N").isEmpty)
-        #expect(engine.pupils[unlisted]?.figures.unauthorisedAbsence == 1)
-        // The leaver is judged while on roll (a first day), not after the leaving date.
+        // A pupil the roster does not list (yet: the roster may come later) is judged as on roll.
+        #expect(mark(unlisted, 0, "N").map(\.kind) == [.firstDayAbsence])
+        // The leaver is judged while on roll (a first day), not after the leaving date: kept, not judged.
         #expect(mark(leaver, 2, "N").map(\.kind) == [.firstDayAbsence])
         #expect(mark(leaver, 3, "/").isEmpty)
         #expect(mark(leaver, 12, "N").isEmpty, "marked after leaving")
-        #expect(engine.takeOffRollMarks() == 2)
+        #expect(engine.pupils[leaver]?.figures.unauthorisedAbsence == 2)
+        #expect(engine.takeOffRollMarks() == 1)
+        // Before the admission date at the new school: kept, not judged.
+        #expect(mark(PupilKey(school: Self.second, upn: Self.upn), 0, "N").isEmpty)
+        #expect(engine.takeOffRollMarks() == 1)
         // Nor are a leaver's marks the child's: six G while on roll at the old school, four more it wrongly
         // recorded after the leaving date (the new school marks only afternoons) are not ten.
         var signals: [AttendanceSignal] = []
@@ -140,7 +151,7 @@ struct AcrossSchoolsTests {
         // A G at the new school judges the child's timeline: seven, not eleven.
         signals += mark(PupilKey(school: Self.second, upn: Self.upn), 21, "G")
         #expect(!signals.contains { $0.kind == .penaltyNoticeThreshold }, "\(signals.map(\.kind))")
-        // A school that has sent no roster has every pupil it marks on its roll.
+        // Without roster dates, every pupil marked is on roll.
         #expect(RosterIndex().isOnRoll(unlisted, on: days[0]))
     }
 }

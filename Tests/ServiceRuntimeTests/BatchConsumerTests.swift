@@ -141,17 +141,8 @@ struct BatchConsumerTests {
                 running.cancel()
                 stuck.release()
             }
-            // The first transaction hangs after its writes. As after a restart, PostgreSQL ends its session.
-            let session = """
-                SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-                WHERE state = 'idle in transaction' AND query LIKE 'INSERT INTO applied%' AND datname = current_database()
-                """
-            var terminated = 0
-            for _ in 0..<150 where terminated == 0 {
-                try await Task.sleep(for: .milliseconds(200))
-                terminated = try await Self.count(session, postgres)
-            }
-            #expect(terminated == 1, "the hung transaction's session")
+            // The first transaction hangs after its writes. The consumer abandons it after 2 s, and PostgreSQL ends
+            // its session, idle in the transaction, after the same (its locks would otherwise hold the retry up).
             var stored: [Int32: Int64] = [:]
             for _ in 0..<150 where stored[0] != 2 {
                 try await Task.sleep(for: .milliseconds(200))

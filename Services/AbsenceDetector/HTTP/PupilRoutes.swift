@@ -80,7 +80,8 @@ struct PupilRoutes: Sendable {
         let school = pupil.key.school
         for enrolment in visible { context.access.school(enrolment.key.school) }
         let figures = pupil.figures
-        let journey = PupilJourney(upn: upn, enrolments: enrolments)
+        let rolls = try await rollSessions(upn: upn)
+        let journey = PupilJourney(upn: upn, enrolments: enrolments, onRoll: { rolls[$0.school] })
         let journeyState = try await JourneyStore.load(upn: upn, on: postgres, logger: logger)
         let window = JourneyRules(settings: settings).penaltyWindow(journey, state: journeyState, endingAt: journey.entries.last?.session.date ?? SchoolDate(dayNumber: 0))
         let body = Attendance(
@@ -96,6 +97,19 @@ struct PupilRoutes: Sendable {
             acrossSchools: acrossSchools(journey, visible: visible.map(\.key.school)),
             signals: try await lastSignals(schools: visible.map(\.key.school), upn: upn).map { $0.shown(to: caller, access: context.access) })
         return try JSONResponse.make(.ok, body)
+    }
+
+    /// The sessions the pupil was on each school's roll for, from the profiles' admission and leaving dates
+    /// (what the detector judges the child's timeline on; a school without dates: every session).
+    private func rollSessions(upn: String) async throws -> [String: ClosedRange<Int32>] {
+        let rows = try await postgres.query("""
+            SELECT school_urn, admitted::text, left_on::text FROM pupil_profiles WHERE upn = \(upn) AND (admitted IS NOT NULL OR left_on IS NOT NULL)
+            """, logger: logger)
+        var rolls: [String: ClosedRange<Int32>] = [:]
+        for try await (school, admitted, left) in rows.decode((String, String?, String?).self) {
+            rolls[school] = RosterIndex.Facts(admitted: admitted.flatMap(SchoolDate.init(iso:)), left: left.flatMap(SchoolDate.init(iso:))).rollSessions
+        }
+        return rolls
     }
 
     /// The merged timeline's figures for its latest academic year.

@@ -16,11 +16,12 @@ struct JourneyRules: Sendable {
 
     /// Judges the journey after `changed` was marked with `code` at one of its schools; updates `state`
     /// (spells and offence periods reported). `enrolments` are the journey's schools' states (for the
-    /// figures the signal carries); `facts` what the roster says of the pupil at the school just marked.
+    /// figures the signal carries); `facts` what the rosters say of the child.
+    /// `oldestKept`: the oldest session any enrolment keeps (spells and periods before it are forgotten).
     func judge(_ journey: PupilJourney, state: inout JourneyState, changed: Session, code: RegisterCode,
-               enrolments: [PupilState], facts: RosterIndex.Facts?) -> [AttendanceSignal] {
+               enrolments: [PupilState], facts: RosterIndex.Facts?, oldestKept: Int32? = nil) -> [AttendanceSignal] {
         guard let first = journey.entries.first else { return [] }
-        state.forget(before: first.ordinal)
+        state.forget(before: oldestKept ?? first.ordinal)
         var signals: [AttendanceSignal] = []
         if code.category == .unauthorisedAbsence {
             signals += continuousUnauthorisedSpell(journey, state: &state, around: changed, enrolments: enrolments)

@@ -66,14 +66,19 @@ struct PupilJourney {
     }
 
     /// For a session marked at more than one school, which mark the child's timeline keeps: one that counts
-    /// (a closure or a not-on-roll code at one school gives way to the other school's register), and of
-    /// those, attendance before absence: a child cannot be absent without permission from a session they
-    /// attended at another school. A `D` ("at the other school") gives way to anything the other school
-    /// marked, even its closure: a week the other school was closed is no school week for the child.
+    /// (a closure or a not-on-roll code at one school gives way to the other school's register); of those,
+    /// attendance before absence (a child cannot be absent without permission from a session they attended
+    /// at another school), an authorised absence before an unauthorised one, and a recorded reason before
+    /// `N` (no reason yet). A `D` ("at the other school") gives way to anything the other school marked,
+    /// even its closure: a week the other school was closed is no school week for the child.
     static func precedence(_ code: RegisterCode) -> Int {
-        if code.code == "D" { return 3 }
-        guard code.countsInPossibleSessions else { return 2 }
-        return code.category.isAbsence ? 1 : 0
+        if code.code == "D" { return 6 }
+        guard code.countsInPossibleSessions else { return 5 }
+        switch code.category {
+        case .authorisedAbsence: return 2
+        case .unauthorisedAbsence: return code.isReasonNotYetProvided ? 4 : 3
+        default: return code.category.isAbsence ? 3 : 0
+        }
     }
 
     /// The school whose register gave the entry at `index`.

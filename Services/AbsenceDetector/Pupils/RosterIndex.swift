@@ -14,14 +14,21 @@ final class RosterIndex: Sendable {
         var admitted: SchoolDate?
         /// Left the school after this date (nil: still on roll).
         var left: SchoolDate?
+
+        /// The sessions (ordinals) from admission to leaving; nil when neither date is known.
+        var rollSessions: ClosedRange<Int32>? {
+            guard admitted != nil || left != nil else { return nil }
+            let from = admitted.map { Int32($0.dayNumber * 2) } ?? Int32.min
+            let until = left.map { Int32($0.dayNumber * 2 + 1) } ?? Int32.max
+            // Int32.min...Int32.min holds no real session: none.
+            return from <= until ? from...until : Int32.min...Int32.min
+        }
     }
 
     private struct State {
         var familyOf: [PupilKey: String] = [:]
         var members: [String: Set<PupilKey>] = [:]
         var facts: [PupilKey: Facts] = [:]
-        /// Schools that have sent a roster: their pupils are known.
-        var rostered: Set<String> = []
     }
 
     private let state = Mutex(State())
@@ -41,33 +48,22 @@ final class RosterIndex: Sendable {
     }
 
     func set(_ pupil: PupilKey, facts: Facts?) {
-        state.withLock { state in
-            state.facts[pupil] = facts
-            if facts != nil { state.rostered.insert(pupil.school) }
-        }
+        state.withLock { $0.facts[pupil] = facts }
     }
 
-    /// The sessions (ordinals) the pupil was on the school's roll for; nil when every session counts (the
-    /// school has sent no roster, or the dates are not known). A pupil the roster does not list: none.
+    /// The sessions (ordinals) the pupil was on the school's roll for (``isOnRoll(_:on:)``); nil when every
+    /// session counts (no dates known).
     func rollSessions(_ pupil: PupilKey) -> ClosedRange<Int32>? {
-        state.withLock { state in
-            guard state.rostered.contains(pupil.school) else { return nil }
-            // Int32.min...Int32.min holds no real session: none.
-            guard let facts = state.facts[pupil] else { return Int32.min...Int32.min }
-            guard facts.admitted != nil || facts.left != nil else { return nil }
-            let from = facts.admitted.map { Int32($0.dayNumber * 2) } ?? Int32.min
-            let until = facts.left.map { Int32($0.dayNumber * 2 + 1) } ?? Int32.max
-            return from <= until ? from...until : Int32.min...Int32.min
-        }
+        state.withLock { $0.facts[pupil]?.rollSessions }
     }
 
-    /// Whether the pupil was on the school's roll on this date. A school that has sent no roster has every
-    /// pupil it marks on its roll (the marks are all there is); one that has, only those its roster lists,
-    /// between their admission and leaving dates.
+    /// Whether the pupil was on the school's roll on this date: not before their admission date or after their
+    /// leaving date. A pupil the roster does not list (yet: register-ingest stores such marks, the roster may
+    /// come later; or this instance has not heard of the admission) is taken to be on roll, and listed for the
+    /// school by register-ingest.
     func isOnRoll(_ pupil: PupilKey, on date: SchoolDate) -> Bool {
         state.withLock { state in
-            guard state.rostered.contains(pupil.school) else { return true }
-            guard let facts = state.facts[pupil] else { return false }
+            guard let facts = state.facts[pupil] else { return true }
             if let admitted = facts.admitted, date < admitted { return false }
             if let left = facts.left, date > left { return false }
             return true

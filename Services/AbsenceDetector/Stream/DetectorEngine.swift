@@ -25,9 +25,13 @@ struct DetectorEngine {
     /// Marks recorded for pupils not on their school's roll that day (kept, not judged), since the last ``takeOffRollMarks()``.
     private(set) var offRollMarks = 0
 
+    /// The codes whose marks the journey rules look at (``JourneyRules/looksAt(_:)``), for one lookup a mark.
+    private let journeyCodes: Set<String>
+
     init(settings: DetectorSettings, families: RosterIndex = RosterIndex()) {
         rules = SignalRules(settings: settings)
         journeyRules = JourneyRules(settings: settings)
+        journeyCodes = Set(RegisterCodeTable.all.filter(journeyRules.looksAt).map(\.code))
         self.families = families
     }
 
@@ -47,19 +51,21 @@ struct DetectorEngine {
                 continue
             }
             let key = PupilKey(school: school, upn: mark.upn)
-            if pupils[key] == nil {
-                schoolsOf[mark.upn, default: []].append(school)
-                partitions.insert(partition)
-            }
-            // A pupil the school's roster does not have on its roll that day: the mark is kept (the figures), not judged.
+            // Before the school admitted the pupil or after they left: the mark is kept (the figures), not judged.
             let onRoll = families.isOnRoll(key, on: day)
+            var isNew = false
             // Mutated in place: one hash lookup, no copy of the pupil's history.
             let recorded = { (pupil: inout PupilState) -> Bool in
+                isNew = pupil.history.entries.isEmpty
                 pupil.partition = partition
                 guard pupil.record(when, code: code) else { return false }
                 if onRoll { signals += rules.evaluate(&pupil, changed: when) }
                 return true
             }(&pupils[key, default: PupilState(key: key, partition: partition)])
+            if isNew {
+                schoolsOf[mark.upn, default: []].append(school)
+                partitions.insert(partition)
+            }
             guard recorded else { continue }
             changed.insert(key)
             if !onRoll {
@@ -67,7 +73,7 @@ struct DetectorEngine {
                 continue
             }
             if code.category.isAbsence { signals += siblingsAbsentTogether(key, on: when) }
-            if journeyRules.looksAt(code) { signals += judgeJourney(of: key, changed: when, code: code) }
+            if journeyCodes.contains(code.code) { signals += judgeJourney(of: key, changed: when, code: code) }
         }
         return signals
     }
@@ -75,16 +81,19 @@ struct DetectorEngine {
     /// Judges the pupil's whole timeline (every school held here or read from elsewhere) after a mark at one school.
     private mutating func judgeJourney(of key: PupilKey, changed session: Session, code: RegisterCode) -> [AttendanceSignal] {
         let here = (schoolsOf[key.upn] ?? []).compactMap { pupils[PupilKey(school: $0, upn: key.upn)] }
-        let enrolments = here + (enrolmentsElsewhere[key.upn] ?? []).filter { other in !here.contains { $0.key == other.key } }
-        // The roster's facts at the school just marked; compulsory school age is the child's, from any school.
-        var facts = families.facts(of: key)
-        if facts?.compulsorySchoolAge == nil, let age = enrolments.lazy.compactMap({ [families] in families.facts(of: $0.key)?.compulsorySchoolAge }).first {
-            facts = RosterIndex.Facts(lookedAfter: facts?.lookedAfter ?? false, compulsorySchoolAge: age)
-        }
+        let enrolments = here.count == 1 && enrolmentsElsewhere.isEmpty
+            ? here : here + (enrolmentsElsewhere[key.upn] ?? []).filter { other in !here.contains { $0.key == other.key } }
+        // Below the threshold and too short for a spell at every school together: nothing to walk.
+        let unauthorised = enrolments.reduce(0) { $0 + $1.unauthorisedSessionsKept }
+        guard unauthorised >= min(journeyRules.settings.penaltySessions, journeyRules.settings.continuousUnauthorisedSessions) else { return [] }
+        // The child's facts from every school: looked after at any of them, compulsory school age from any.
+        let known = enrolments.compactMap { families.facts(of: $0.key) }
+        let facts = RosterIndex.Facts(lookedAfter: known.contains { $0.lookedAfter }, compulsorySchoolAge: known.lazy.compactMap(\.compulsorySchoolAge).first)
         var state = journeys[key.upn] ?? JourneyState()
         let journey = PupilJourney(upn: key.upn, enrolments: enrolments, onRoll: { [families] in families.rollSessions($0) })
+        let oldest = enrolments.compactMap { $0.history.entries.first?.ordinal }.min()
         let signals = journeyRules.judge(journey, state: &state, changed: session, code: code,
-                                         enrolments: enrolments, facts: facts)
+                                         enrolments: enrolments, facts: facts, oldestKept: oldest)
         if state != journeys[key.upn] ?? JourneyState() {
             journeys[key.upn] = state
             changedJourneys.insert(key.upn)
@@ -97,9 +106,7 @@ struct DetectorEngine {
     func journeyCandidates(_ messages: [DecodedMarks]) -> Set<String> {
         var upns: Set<String> = []
         for message in messages {
-            for mark in message.marks {
-                if let code = RegisterCodeTable.byCode[mark.code], journeyRules.looksAt(code) { upns.insert(mark.upn) }
-            }
+            for mark in message.marks where journeyCodes.contains(mark.code) { upns.insert(mark.upn) }
         }
         return upns
     }
@@ -183,6 +190,7 @@ struct DetectorEngine {
         // What memory judged since the last commit may be ahead of PostgreSQL: read again before the next batch.
         journeys = [:]
         changedJourneys = []
+        offRollMarks = 0
     }
 }
 

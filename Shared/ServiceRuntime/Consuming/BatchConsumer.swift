@@ -164,9 +164,14 @@ public final class BatchConsumer<Handler: BatchHandler>: Service, Sendable {
         let started = ContinuousClock.now
         let known = partitions
         let nextOffsets = Self.nextOffsets(of: messages)
+        let timeout = "\(settings.transactionTimeout.components.seconds)s"
         let (applied, claimed) = try await abandoningAfter(settings.transactionTimeout) {
           try await Self.unwrappingTransactionErrors { try await postgres.withTransaction(logger: logger) { connection -> (Int, [TopicPartition: ConsumerOffsets.Claim]) in
             var claimed: [TopicPartition: ConsumerOffsets.Claim] = [:]
+            // Should this transaction be abandoned, PostgreSQL ends it too rather than keep its locks.
+            try await connection.query("""
+                SELECT set_config('statement_timeout', \(timeout), true), set_config('idle_in_transaction_session_timeout', \(timeout), true)
+                """, logger: logger)
             let unclaimed = known.unclaimedOwned
             if !unclaimed.isEmpty {
                 let claims = try await ConsumerOffsets.claim(unclaimed.map { ($0.topic, $0.partition) }, group: name, on: connection, logger: logger)
