@@ -54,12 +54,7 @@ struct BatchConsumerTests {
 
         let schema = TestEnvironment.uniqueSchema("batch")
         try await TestEnvironment.withPostgres(schema: schema) { postgres in
-            try await SchemaMigrator(schema: schema, migrations: [
-                StandardTables.migration, StandardTables.fencedOffsetsAndParking(version: 2),
-                Migration(version: 3, name: "applied", statements: ["CREATE TABLE applied (name text NOT NULL)"]),
-            ]).apply(using: postgres, logger: logger)
-            var configuration = KafkaConsumerConfiguration(client: client, groupID: "batch-\(UUID())", topics: [topic])
-            configuration.statisticsInterval = nil
+            let configuration = try await Self.prepare(schema: schema, postgres: postgres, client: client, topic: topic)
             let consumer = try BatchConsumer(
                 configuration: configuration, settings: .init(name: "recorder"), postgres: postgres,
                 handler: RecordingHandler(failures: 2), logger: logger)
@@ -125,12 +120,7 @@ struct BatchConsumerTests {
         let schema = TestEnvironment.uniqueSchema("batch")
         let logger = self.logger
         try await TestEnvironment.withPostgres(schema: schema) { postgres in
-            try await SchemaMigrator(schema: schema, migrations: [
-                StandardTables.migration, StandardTables.fencedOffsetsAndParking(version: 2),
-                Migration(version: 3, name: "applied", statements: ["CREATE TABLE applied (name text NOT NULL)"]),
-            ]).apply(using: postgres, logger: logger)
-            var configuration = KafkaConsumerConfiguration(client: client, groupID: "batch-\(UUID())", topics: [topic])
-            configuration.statisticsInterval = nil
+            let configuration = try await Self.prepare(schema: schema, postgres: postgres, client: client, topic: topic)
             var settings = BatchConsumer<HangingOnceHandler>.Settings(name: "stuck")
             settings.transactionTimeout = .seconds(2)
             let stuck = Stuck()
@@ -157,10 +147,15 @@ struct BatchConsumerTests {
         }
     }
 
-    static func count(_ sql: String, _ postgres: PostgresClient) async throws -> Int {
-        let rows = try await postgres.query(PostgresQuery(unsafeSQL: sql), logger: TestEnvironment.logger)
-        for try await value in rows.decode(Int.self) { return value }
-        return 0
+    /// The consumer's tables and an `applied` table in the schema; a consumer of the topic in a group of its own.
+    static func prepare(schema: String, postgres: PostgresClient, client: KafkaConfiguration, topic: String) async throws -> KafkaConsumerConfiguration {
+        try await SchemaMigrator(schema: schema, migrations: [
+            StandardTables.migration, StandardTables.fencedOffsetsAndParking(version: 2),
+            Migration(version: 3, name: "applied", statements: ["CREATE TABLE applied (name text NOT NULL)"]),
+        ]).apply(using: postgres, logger: TestEnvironment.logger)
+        var configuration = KafkaConsumerConfiguration(client: client, groupID: "batch-\(UUID())", topics: [topic])
+        configuration.statisticsInterval = nil
+        return configuration
     }
 
     static func names(_ postgres: PostgresClient) async throws -> [String] {

@@ -85,14 +85,7 @@ struct PupilJourney {
     func school(at index: Int) -> String { entrySchools.isEmpty ? schools[0] : entrySchools[index] }
 
     /// The position of the first entry whose ordinal is not below `ordinal`.
-    func index(of ordinal: Int32) -> Int {
-        var low = 0, high = entries.count
-        while low < high {
-            let middle = (low + high) / 2
-            if entries[middle].ordinal < ordinal { low = middle + 1 } else { high = middle }
-        }
-        return low
-    }
+    func index(of ordinal: Int32) -> Int { entries.position(of: ordinal) }
 
     /// The school weeks (their Mondays' day numbers, ascending) with at least one session that is not a
     /// closure: a week of only `#` or `Y` codes is not a school week.

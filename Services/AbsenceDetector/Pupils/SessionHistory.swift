@@ -38,14 +38,7 @@ struct SessionHistory: Sendable, Equatable {
     }
 
     /// The first position whose ordinal is not below `ordinal`.
-    func index(of ordinal: Int32) -> Int {
-        var low = 0, high = entries.count
-        while low < high {
-            let middle = (low + high) / 2
-            if entries[middle].ordinal < ordinal { low = middle + 1 } else { high = middle }
-        }
-        return low
-    }
+    func index(of ordinal: Int32) -> Int { entries.position(of: ordinal) }
 
     var latest: Entry? { entries.last }
 
@@ -83,5 +76,17 @@ struct SessionHistory: Sendable, Equatable {
             if Int(codeIndex) < RegisterCodeTable.all.count { entries.append(Entry(ordinal: Int32(bitPattern: ordinal), codeIndex: codeIndex)) }
             position += 5
         }
+    }
+}
+
+extension Array where Element == SessionHistory.Entry {
+    /// In entries in session order, the first position whose ordinal is not below `ordinal` (a binary search).
+    func position(of ordinal: Int32) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if self[middle].ordinal < ordinal { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 }

@@ -15,11 +15,7 @@ enum PupilStateStore {
     static func load(partitions: Set<Int32>, on connection: PostgresConnection, logger: Logger) async throws -> [PupilState] {
         let rows = try await connection.query(
             "SELECT \(unescaped: columns) FROM pupil_state WHERE partition = ANY(\(partitions.map { Int32($0) }))", logger: logger)
-        var pupils: [PupilState] = []
-        for try await row in rows.decode(Row.self) {
-            pupils.append(decode(row))
-        }
-        return pupils
+        return try await states(rows)
     }
 
     static func load(school: String, upn: String, on connection: PostgresConnection, logger: Logger) async throws -> PupilState? {
@@ -39,9 +35,7 @@ enum PupilStateStore {
     /// Every pupil's state at one school, in one query (a school's weekly trend).
     static func load(school: String, on client: PostgresClient, logger: Logger) async throws -> [PupilState] {
         let rows = try await client.query("SELECT \(unescaped: columns) FROM pupil_state WHERE school_urn = \(school)", logger: logger)
-        var pupils: [PupilState] = []
-        for try await row in rows.decode(Row.self) { pupils.append(decode(row)) }
-        return pupils
+        return try await states(rows)
     }
 
     /// The enrolments of these pupils at schools of partitions other than `partitions` (held by another
@@ -51,17 +45,13 @@ enum PupilStateStore {
         let rows = try await connection.query("""
             SELECT \(unescaped: columns) FROM pupil_state WHERE upn = ANY(\(Array(upns))) AND partition <> ALL(\(Array(partitions)))
             """, logger: logger)
-        var pupils: [PupilState] = []
-        for try await row in rows.decode(Row.self) { pupils.append(decode(row)) }
-        return pupils
+        return try await states(rows)
     }
 
     /// Every enrolment of a pupil.
     static func load(upn: String, on client: PostgresClient, logger: Logger) async throws -> [PupilState] {
         let rows = try await client.query("SELECT \(unescaped: columns) FROM pupil_state WHERE upn = \(upn)", logger: logger)
-        var pupils: [PupilState] = []
-        for try await row in rows.decode(Row.self) { pupils.append(decode(row)) }
-        return pupils
+        return try await states(rows)
     }
 
     /// Every school enrolment of a pupil (a pupil who moved school has more than one).
@@ -78,6 +68,12 @@ enum PupilStateStore {
             "SELECT max(academic_year) FROM pupil_state WHERE \(schools)::text[] IS NULL OR school_urn = ANY(\(schools)::text[])", logger: logger)
         for try await year in rows.decode(Int?.self) { return year }
         return nil
+    }
+
+    private static func states(_ rows: PostgresRowSequence) async throws -> [PupilState] {
+        var pupils: [PupilState] = []
+        for try await row in rows.decode(Row.self) { pupils.append(decode(row)) }
+        return pupils
     }
 
     private static func decode(_ row: Row) -> PupilState {
