@@ -122,7 +122,7 @@ struct AcrossSchoolsTests {
         #expect(journey.schools == [Self.second, Self.first], "most recently marked first (the second, by its name, on a tie)")
     }
 
-    @Test func marksBeforeAdmissionOrAfterLeavingAreKeptButNotJudged() {
+    @Test func marksForAPupilNotOnTheRollAreKeptButNotJudged() {
         let roster = RosterIndex()
         let leaver = PupilKey(school: Self.first, upn: Self.upn), unlisted = PupilKey(school: Self.first, upn: "A801200006002")
         roster.set(leaver, facts: .init(admitted: days[0], left: days[5]))
@@ -132,8 +132,10 @@ struct AcrossSchoolsTests {
             engine.apply(school: key.school, date: days[index / 2].iso, session: index % 2 == 0 ? "AM" : "PM", marks: [(key.upn, code)],
                          partition: key.school == Self.first ? 0 : 1, logger: logger)
         }
-        // A pupil the roster does not list (yet: the roster may come later) is judged as on roll.
-        #expect(mark(unlisted, 0, "N").map(\.kind) == [.firstDayAbsence])
+        // The school has sent a roster: a pupil it does not list is marked and kept, not judged.
+        #expect(mark(unlisted, 0, "N").isEmpty)
+        #expect(engine.pupils[unlisted]?.figures.unauthorisedAbsence == 1)
+        #expect(engine.takeOffRollMarks() == 1)
         // The leaver is judged while on roll (a first day), not after the leaving date: kept, not judged.
         #expect(mark(leaver, 2, "N").map(\.kind) == [.firstDayAbsence])
         #expect(mark(leaver, 3, "/").isEmpty)
@@ -151,7 +153,7 @@ struct AcrossSchoolsTests {
         // A G at the new school judges the child's timeline: seven, not eleven.
         signals += mark(PupilKey(school: Self.second, upn: Self.upn), 21, "G")
         #expect(!signals.contains { $0.kind == .penaltyNoticeThreshold }, "\(signals.map(\.kind))")
-        // Without roster dates, every pupil marked is on roll.
+        // A school that has sent no roster has every pupil it marks on its roll.
         #expect(RosterIndex().isOnRoll(unlisted, on: days[0]))
     }
 }

@@ -183,4 +183,32 @@ extension JourneyAcrossInstancesTests {
             #expect(journey == JourneyState(returnedSpells: [1_000], penaltyUsedSessions: [980, 982, 1_010], penaltyJudgedThrough: 1_020))
         }
     }
+
+    @Test func aPupilAdmittedSinceTheInstanceLoadedItsRosterIsJudgedAndOneNeverListedIsNot() async throws {
+        let schema = TestEnvironment.uniqueSchema("journey_roll")
+        let logger = self.logger
+        let (listed, admittedLater, stranger) = (SignalRulesTests.pupil, AccessFixture.upn(700_001), AccessFixture.upn(700_002))
+        try await TestEnvironment.withPostgres(schema: schema) { postgres in
+            try await SchemaMigrator(schema: schema, migrations: Migrations.all).apply(using: postgres, logger: logger)
+            func profile(_ upn: String) async throws {
+                try await postgres.query(PostgresQuery(unsafeSQL: """
+                    INSERT INTO pupil_profiles (school_urn, upn, year_group, sen_support, ehc_plan, free_school_meals, child_looked_after,
+                        has_social_worker, admitted) VALUES ('\(Self.first)', '\(upn)', '7', false, false, false, false, false, '2026-09-01')
+                    """), logger: logger)
+            }
+            // The school's roster lists one pupil when the instance starts; another instance's profiles consumer
+            // then stores a newly admitted pupil.
+            try await profile(listed)
+            var handler = try await Self.instance(owning: 0, postgres: postgres, logger: logger)
+            try await profile(admittedLater)
+            let marks = try message(Self.first, session: 0, [(listed, "N"), (admittedLater, "N"), (stranger, "N")], offset: 1)
+            try await Self.apply(&handler, [marks], postgres: postgres, logger: logger)
+            let rows = try await postgres.query("SELECT upn FROM signals WHERE kind = 'first_day_absence' ORDER BY upn", logger: logger)
+            var judged: [String] = []
+            for try await upn in rows.decode(String.self) { judged.append(upn) }
+            #expect(judged == [listed, admittedLater].sorted(), "the pupil the roster never listed is not judged")
+            // The stranger's mark is kept all the same.
+            #expect(try await AccessFixture.count("SELECT count(*) FROM pupil_state WHERE upn = '\(stranger)' AND unauthorised_absence = 1", postgres) == 1)
+        }
+    }
 }

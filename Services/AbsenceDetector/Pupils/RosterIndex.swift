@@ -29,6 +29,8 @@ final class RosterIndex: Sendable {
         var familyOf: [PupilKey: String] = [:]
         var members: [String: Set<PupilKey>] = [:]
         var facts: [PupilKey: Facts] = [:]
+        /// Schools whose roster this index has heard of: the pupils they do not list are not on their roll.
+        var rostered: Set<String> = []
     }
 
     private let state = Mutex(State())
@@ -48,22 +50,34 @@ final class RosterIndex: Sendable {
     }
 
     func set(_ pupil: PupilKey, facts: Facts?) {
-        state.withLock { $0.facts[pupil] = facts }
+        state.withLock { state in
+            state.facts[pupil] = facts
+            if facts != nil { state.rostered.insert(pupil.school) }
+        }
+    }
+
+    /// Of these pupils, those at a school whose roster is known that it does not list (here: the marks handler
+    /// reads their stored profiles before judging, in case another instance stored them since).
+    func unlisted(_ pupils: some Sequence<PupilKey>) -> Set<PupilKey> {
+        state.withLock { state in Set(pupils.filter { state.facts[$0] == nil && state.rostered.contains($0.school) }) }
     }
 
     /// The sessions (ordinals) the pupil was on the school's roll for (``isOnRoll(_:on:)``); nil when every
-    /// session counts (no dates known).
+    /// session counts (a school without a roster, or no dates known).
     func rollSessions(_ pupil: PupilKey) -> ClosedRange<Int32>? {
-        state.withLock { $0.facts[pupil]?.rollSessions }
+        state.withLock { state in
+            guard let facts = state.facts[pupil] else { return state.rostered.contains(pupil.school) ? Int32.min...Int32.min : nil }
+            return facts.rollSessions
+        }
     }
 
-    /// Whether the pupil was on the school's roll on this date: not before their admission date or after their
-    /// leaving date. A pupil the roster does not list (yet: register-ingest stores such marks, the roster may
-    /// come later; or this instance has not heard of the admission) is taken to be on roll, and listed for the
-    /// school by register-ingest.
+    /// Whether the pupil was on the school's roll on this date. A school that has sent no roster has every
+    /// pupil it marks on its roll (the marks are all there is); one that has, only those its roster lists,
+    /// from their admission date to their leaving date. Marks for the others are stored and counted by
+    /// register-ingest (`unknownPupils`), for the school to correct; they are judged once the roster lists them.
     func isOnRoll(_ pupil: PupilKey, on date: SchoolDate) -> Bool {
         state.withLock { state in
-            guard let facts = state.facts[pupil] else { return true }
+            guard let facts = state.facts[pupil] else { return !state.rostered.contains(pupil.school) }
             if let admitted = facts.admitted, date < admitted { return false }
             if let left = facts.left, date > left { return false }
             return true

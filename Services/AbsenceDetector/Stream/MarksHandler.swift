@@ -48,6 +48,9 @@ struct MarksHandler: BatchHandler {
                 batch.deadLetter(message, reason: "unreadable attendance.marks event: \(error)")
             }
         }
+        // Pupils a rostered school's roster does not list here: another instance may have stored their profiles since.
+        let unlisted = engine.families.unlisted(decoded.lazy.flatMap { marks in marks.marks.lazy.map { PupilKey(school: marks.school, upn: $0.upn) } })
+        try await engine.families.load(unlisted, on: connection, logger: batch.logger)
         // The pupils whose whole timeline will be judged: locked, with their enrolments held elsewhere read after the lock.
         let candidates = engine.journeyCandidates(decoded)
         let journeys = try await JourneyStore.lock(candidates, on: connection, logger: batch.logger)

@@ -60,10 +60,24 @@ struct ProfilesHandler: BatchHandler {
 extension RosterIndex {
     /// Fills the index from the stored profiles (before the marks handler applies anything).
     func load(on connection: PostgresConnection, logger: Logger) async throws {
-        let rows = try await connection.query("""
+        try await load(connection.query("""
             SELECT school_urn, upn, family_id, child_looked_after, compulsory_from::text, compulsory_until::text, admitted::text, left_on::text
             FROM pupil_profiles
-            """, logger: logger)
+            """, logger: logger))
+    }
+
+    /// Reads the stored profiles of pupils this index does not list: the profiles consumer of another
+    /// instance may have stored them since this one loaded (``unlisted(_:)``).
+    func load(_ pupils: Set<PupilKey>, on connection: PostgresConnection, logger: Logger) async throws {
+        guard !pupils.isEmpty else { return }
+        let keys = Array(pupils)
+        try await load(connection.query("""
+            SELECT school_urn, upn, family_id, child_looked_after, compulsory_from::text, compulsory_until::text, admitted::text, left_on::text
+            FROM pupil_profiles JOIN unnest(\(keys.map(\.school))::text[], \(keys.map(\.upn))::text[]) AS wanted(school_urn, upn) USING (school_urn, upn)
+            """, logger: logger))
+    }
+
+    private func load(_ rows: PostgresRowSequence) async throws {
         for try await (school, upn, family, lookedAfter, from, until, admitted, left) in rows.decode((String, String, String?, Bool, String?, String?, String?, String?).self) {
             let key = PupilKey(school: school, upn: upn)
             if let family { set(key, family: family) }
