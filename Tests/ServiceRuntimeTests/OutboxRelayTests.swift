@@ -72,7 +72,9 @@ struct OutboxRelayTests {
 
     @Test func eventsQueuedWhileTheBrokerIsDownArePublishedOnceItIsBack() async throws {
         let schema = TestEnvironment.uniqueSchema("relay")
-        let port = TestEnvironment.freePort()
+        // Held until the broker starts on it: a free port could be given to another test's broker meanwhile.
+        let reserved = TestEnvironment.ReservedPort(), port = reserved.port
+        defer { reserved.release() }
         try await TestEnvironment.withPostgres(schema: schema) { client in
             try await SchemaMigrator(schema: schema, migrations: [StandardTables.migration, StandardTables.fencedOffsetsAndParking(version: 2)]).apply(using: client, logger: logger)
             _ = try await enqueue(5, topic: "relay-offline", client: client)
@@ -85,6 +87,7 @@ struct OutboxRelayTests {
             let attempts = try await client.query("SELECT max(attempts), count(parked_at) FROM outbox", logger: logger)
             for try await (most, parked) in attempts.decode((Int, Int).self) { #expect(most == 0 && parked == 0) }
 
+            reserved.release()
             let broker = try await TestBroker(port: port, topics: ["relay-offline"], logger: logger)
             defer { broker.stop() }
             var published = 0

@@ -5,6 +5,7 @@ import Glibc
 import Logging
 import PostgresNIO
 import Storage
+import Synchronization
 
 /// Where the tests find the real PostgreSQL and broker that deploy/local/start runs.
 /// The defaults are deploy/local/env.sh's; the environment overrides them.
@@ -105,17 +106,36 @@ extension TestEnvironment {
         public var description: String { "\(name) not found: \(hint)" }
     }
 
+    /// A loopback port held bound but not listening until released: a connection to it is refused, as to a
+    /// service that is down, and no other test's ``freePort()`` can be given it meanwhile.
+    public final class ReservedPort: Sendable {
+        public let port: Int
+        /// nil once released, so a second release cannot close a descriptor number since reused elsewhere.
+        private let descriptor: Mutex<Int32?>
+
+        public init() {
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = 0
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) } }
+            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) } }
+            port = Int(UInt16(bigEndian: address.sin_port))
+            self.descriptor = Mutex(descriptor)
+        }
+
+        /// Frees the port for the service the test starts on it; later calls do nothing.
+        public func release() {
+            if let descriptor = descriptor.withLock({ held in defer { held = nil }; return held }) { close(descriptor) }
+        }
+    }
+
     /// A loopback port nothing listens on right now.
     public static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
+        let reserved = ReservedPort()
+        defer { reserved.release() }
+        return reserved.port
     }
 }
