@@ -132,5 +132,10 @@ enum Migrations {
             // admission and leaving dates, is kept but not judged. Profiles stored before have no dates (on roll).
             "ALTER TABLE pupil_profiles ADD COLUMN admitted date, ADD COLUMN left_on date",
         ]),
+        // Each offence period's sessions, so that an amendment taking one below the threshold withdraws it.
+        // Periods reported before stay in penalty_used_sessions only (they cannot be withdrawn).
+        Migration(version: 10, name: "offence periods", statements: [
+            "ALTER TABLE pupil_journeys ADD COLUMN penalty_periods bytea NOT NULL DEFAULT '', ADD COLUMN penalty_withdrawals integer NOT NULL DEFAULT 0",
+        ]),
     ]
 }

@@ -25,6 +25,11 @@ public struct Session: Sendable, Hashable, Comparable, Codable, CustomStringConv
         self.half = half
     }
 
+    /// The session of an ``ordinal``.
+    public init(ordinal: Int) {
+        self.init(date: SchoolDate(dayNumber: ordinal >> 1), half: ordinal & 1 == 0 ? .am : .pm)
+    }
+
     /// A single integer that orders sessions: two per day.
     public var ordinal: Int { date.dayNumber * 2 + (half == .am ? 0 : 1) }
 

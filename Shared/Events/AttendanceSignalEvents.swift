@@ -19,6 +19,10 @@ public struct AttendanceSignal: Codable, Sendable, Equatable {
         case penaltyNoticeThreshold = "penalty_notice_threshold"
         /// The same crossing for a child looked after: for the virtual school and the social worker, never enforcement.
         case lookedAfterAbsenceThreshold = "looked_after_absence_threshold"
+        /// A penalty (or looked-after) threshold reported earlier no longer holds: a register amendment took its
+        /// offence period below the threshold. `recoveredFrom` names the kind withdrawn, `sessions` the period's
+        /// sessions as they are now; anything started on the first signal (a consideration, a notice) is reviewed.
+        case thresholdWithdrawn = "threshold_withdrawn"
         /// A continuous spell of 10 school days without permission: the school's return to the LA, one per spell.
         case unauthorised10Days = "unauthorised_10_days"
         /// 15 school days of illness (`I`) in the school year: the sickness return; the LA considers its s19 duty.
@@ -94,7 +98,7 @@ public struct AttendanceSignal: Codable, Sendable, Equatable {
     public var academicYear: String
     /// The session whose mark changed the state (`YYYY-MM-DD AM`).
     public var asOf: String
-    /// For `recovered`: the signal whose condition ended.
+    /// For `recovered`: the signal whose condition ended; for `threshold_withdrawn`: the kind withdrawn.
     public var recoveredFrom: Kind?
     /// What the rule compared, in words a person can check: "attendance 89.5% ≤ 90.0%".
     public var reason: String

@@ -107,7 +107,7 @@ struct AcrossSchoolsTests {
         func state(_ school: String, _ marks: [(Int32, String)]) -> PupilState {
             var pupil = PupilState(key: PupilKey(school: school, upn: Self.upn), partition: 0)
             for (ordinal, code) in marks {
-                _ = pupil.record(Session(date: SchoolDate(dayNumber: Int(ordinal) >> 1), half: ordinal & 1 == 0 ? .am : .pm), code: RegisterCodeTable.byCode[code]!)
+                _ = pupil.record(Session(ordinal: Int(ordinal)), code: RegisterCodeTable.byCode[code]!)
             }
             return pupil
         }

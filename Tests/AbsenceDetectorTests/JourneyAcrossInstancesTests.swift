@@ -212,3 +212,39 @@ extension JourneyAcrossInstancesTests {
         }
     }
 }
+
+extension JourneyAcrossInstancesTests {
+    /// The offence period is stored with its sessions: after a restart (the pupil's state read back from
+    /// PostgreSQL), an amendment the batch's candidates include only because of the code it replaces
+    /// withdraws it, once.
+    @Test func anAmendmentAfterARestartWithdrawsTheStoredOffencePeriodOnce() async throws {
+        let schema = TestEnvironment.uniqueSchema("journey_withdraw")
+        let upn = SignalRulesTests.pupil, logger = self.logger
+        try await TestEnvironment.withPostgres(schema: schema) { postgres in
+            try await SchemaMigrator(schema: schema, migrations: Migrations.all).apply(using: postgres, logger: logger)
+            var handler = try await Self.instance(owning: 0, postgres: postgres, logger: logger)
+            let term = try (0..<40).map { index in
+                try message(Self.first, session: index, [(upn, index % 2 == 0 && index / 2 < 10 ? "N" : "/")], offset: Int64(index))
+            }
+            try await Self.apply(&handler, term, postgres: postgres, logger: logger)
+            #expect(try await AccessFixture.count("SELECT count(*) FROM signals WHERE kind = 'penalty_notice_threshold'", postgres) == 1)
+            #expect(try await AccessFixture.count("SELECT length(penalty_periods) FROM pupil_journeys WHERE upn = '\(upn)'", postgres) == 44)
+
+            let amendment = KafkaMessage(
+                topic: TopicCatalogue.attendanceMarks.name, partition: 0, offset: 40, key: ArraySlice(Self.first.utf8),
+                value: ArraySlice(try EventCodec.encode(EventEnvelope(type: MarksAmended.type, schemaVersion: 1, source: "register-ingest", key: Self.first, data: MarksAmended(
+                    schoolUrn: Self.first, date: days[3].iso, session: "AM", amendments: [.init(upn: upn, previousCode: "N", code: "I")])))))
+            for _ in 0..<2 {  // the second time as a redelivery to a restarted instance: nothing changes
+                var restarted = try await Self.instance(owning: 0, postgres: postgres, logger: logger)
+                try await Self.apply(&restarted, [amendment], postgres: postgres, logger: logger)
+            }
+            let rows = try await postgres.query("SELECT payload FROM signals WHERE kind = 'threshold_withdrawn'", logger: logger)
+            var withdrawals: [AttendanceSignal] = []
+            for try await payload in rows.decode(String.self) { withdrawals.append(try EventCodec.decode(AttendanceSignal.self, from: Array(payload.utf8)).data) }
+            #expect(withdrawals.count == 1 && withdrawals.first?.recoveredFrom == .penaltyNoticeThreshold && withdrawals.first?.asOf == "\(days[3].iso) AM")
+            #expect(try await AccessFixture.count("""
+                SELECT count(*) FROM pupil_journeys WHERE upn = '\(upn)' AND penalty_periods = '' AND penalty_used_sessions = '' AND penalty_withdrawals = 1
+                """, postgres) == 1)
+        }
+    }
+}

@@ -14,11 +14,17 @@ struct JourneyRules: Sendable {
         code.category == .unauthorisedAbsence || settings.penaltyCodes.contains(code.code) || code.isClosure
     }
 
-    /// Judges the journey after `changed` was marked with `code` at one of its schools; updates `state`
-    /// (spells and offence periods reported). `enrolments` are the journey's schools' states (for the
-    /// figures the signal carries); `facts` what the rosters say of the child.
+    /// Whether a mark replacing `previous` with `code` can withdraw an offence period: a session the threshold
+    /// counted amended to one it does not count.
+    func mayWithdraw(previous: RegisterCode, code: RegisterCode) -> Bool {
+        settings.penaltyCodes.contains(previous.code) && !settings.penaltyCodes.contains(code.code)
+    }
+
+    /// Judges the journey after `changed` was marked with `code` (replacing `previous`, for an amendment) at
+    /// one of its schools; updates `state` (spells and offence periods reported). `enrolments` are the
+    /// journey's schools' states (for the figures the signal carries); `facts` what the rosters say of the child.
     /// `oldestKept`: the oldest session any enrolment keeps (spells and periods before it are forgotten).
-    func judge(_ journey: PupilJourney, state: inout JourneyState, changed: Session, code: RegisterCode,
+    func judge(_ journey: PupilJourney, state: inout JourneyState, changed: Session, code: RegisterCode, previous: RegisterCode? = nil,
                enrolments: [PupilState], facts: RosterIndex.Facts?, oldestKept: Int32? = nil) -> [AttendanceSignal] {
         guard let first = journey.entries.first else { return [] }
         state.forget(before: oldestKept ?? first.ordinal)
@@ -26,8 +32,15 @@ struct JourneyRules: Sendable {
         if code.category == .unauthorisedAbsence {
             signals += continuousUnauthorisedSpell(journey, state: &state, around: changed, enrolments: enrolments)
         }
-        // Only a session the threshold counts, or a closure (fewer school weeks), can complete an offence period.
-        if settings.penaltyCodes.contains(code.code) || code.isClosure {
+        var withdrawn = false
+        if let previous, mayWithdraw(previous: previous, code: code),
+           let withdrawal = withdrawnOffence(journey, state: &state, changed: changed, previous: previous, code: code, enrolments: enrolments, facts: facts) {
+            signals.append(withdrawal)
+            withdrawn = true
+        }
+        // Only a session the threshold counts, or a closure (fewer school weeks), can complete an offence period;
+        // so can the sessions of a withdrawn one, free again, with others.
+        if settings.penaltyCodes.contains(code.code) || code.isClosure || withdrawn {
             let unauthorised = enrolments.reduce(0) { $0 + $1.unauthorisedSessionsKept }
             if unauthorised >= settings.penaltySessions {
                 signals += penaltyOffences(journey, state: &state, enrolments: enrolments, facts: facts)
@@ -144,16 +157,46 @@ struct JourneyRules: Sendable {
             let last = offence.sessions[offence.sessions.count - 1]
             guard let evidence = evidence(journey, at: last, enrolments: enrolments) else { break }
             let used = Set(offence.sessions)
-            state.penaltyUsedSessions.formUnion(offence.sessions.map { journey.entries[$0].ordinal })
+            let ordinals = offence.sessions.map { journey.entries[$0].ordinal }
+            state.penaltyUsedSessions.formUnion(ordinals)
+            state.penaltyPeriods.append(ordinals)
             candidates.removeAll { used.contains($0) }
             let lookedAfter = facts?.lookedAfter == true
             let codes = settings.penaltyCodes.sorted().joined(separator: ", ")
             let action = lookedAfter ? "a child looked after: tell the virtual school and the social worker (no enforcement)" : "consider a penalty notice"
             signals.append(evidence.signal(lookedAfter ? .lookedAfterAbsenceThreshold : .penaltyNoticeThreshold, asOf: journey.entries[last].session,
-                                           reason: "\(offence.sessions.count) sessions coded \(codes) within \(settings.penaltyWindowWeeks) school weeks\(schoolsNamed(journey, offence.sessions)) (threshold \(settings.penaltySessions)): \(action)",
+                                           reason: "\(offence.sessions.count) sessions coded \(codes) within \(settings.penaltyWindowWeeks) school weeks\(schoolsNamed(journey, offence.sessions)) (threshold \(settings.penaltySessions)): \(action)\(state.penaltyWithdrawals > 0 ? " (\(state.penaltyWithdrawals) withdrawn before)" : "")",
                                            window: (offence.start, offence.end), sessions: offence.sessions.map { mark(journey, $0) }))
         }
         return signals
+    }
+
+    /// The offence period holding `changed`, withdrawn when the amendment leaves fewer of its sessions counted
+    /// than the threshold: reported as `threshold_withdrawn`, and its sessions can count again. A session the
+    /// timeline no longer holds (older than the history kept) is taken as still counted.
+    private func withdrawnOffence(_ journey: PupilJourney, state: inout JourneyState, changed: Session, previous: RegisterCode, code: RegisterCode,
+                                  enrolments: [PupilState], facts: RosterIndex.Facts?) -> AttendanceSignal? {
+        let ordinal = Int32(changed.ordinal)
+        guard let index = state.penaltyPeriods.firstIndex(where: { $0.contains(ordinal) }) else { return nil }
+        let period = state.penaltyPeriods[index]
+        let counts = penaltyCodeIndices
+        let positions = period.compactMap { session -> Int? in
+            let position = journey.index(of: session)
+            return position < journey.entries.count && journey.entries[position].ordinal == session ? position : nil
+        }
+        let stillCounted = period.count - positions.count { !counts[Int(journey.entries[$0].codeIndex)] }
+        guard stillCounted < settings.penaltySessions else { return nil }
+        let changedPosition = journey.index(of: ordinal)
+        guard changedPosition < journey.entries.count, let evidence = evidence(journey, at: changedPosition, enrolments: enrolments) else { return nil }
+        state.penaltyPeriods.remove(at: index)
+        state.penaltyUsedSessions.subtract(period)
+        state.penaltyWithdrawals += 1
+        let withdrawnKind: AttendanceSignal.Kind = facts?.lookedAfter == true ? .lookedAfterAbsenceThreshold : .penaltyNoticeThreshold
+        let completed = Session(ordinal: Int(period[period.count - 1]))
+        let codes = settings.penaltyCodes.sorted().joined(separator: ", ")
+        return evidence.signal(.thresholdWithdrawn, asOf: changed, recoveredFrom: withdrawnKind,
+                                     reason: "\(changed) amended from \(previous.code) to \(code.code): \(stillCounted) of the offence period's \(period.count) sessions are still coded \(codes), below the threshold (\(settings.penaltySessions)); the \(withdrawnKind.rawValue) completed \(completed) is withdrawn\(state.penaltyWithdrawals > 1 ? " (withdrawal \(state.penaltyWithdrawals))" : "")",
+                                     window: (Session(ordinal: Int(period[0])).date, completed.date), sessions: positions.map { mark(journey, $0) })
     }
 
     /// The earliest point at which `penaltySessions` of the candidates fall within `penaltyWindowWeeks` school weeks.

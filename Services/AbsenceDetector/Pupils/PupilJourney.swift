@@ -9,6 +9,13 @@ struct JourneyState: Sendable, Equatable {
     /// Sessions counted in a penalty offence period already reported: sessions used for one notice cannot
     /// count towards another. A set, not a watermark, so that marks arriving in any order give the same periods.
     var penaltyUsedSessions: Set<Int32> = []
+    /// The offence periods reported since periods were kept (migration 10), each its sessions in order: an
+    /// amendment that takes one below the threshold withdraws it. Their sessions are in `penaltyUsedSessions`.
+    var penaltyPeriods: [[Int32]] = []
+    /// How many offence periods amendments have withdrawn: it is in the reasons of later thresholds and
+    /// withdrawals, so that a period reported again (the amendment undone) is a new event, not a repeat of
+    /// the first (a signal's id comes from what it says).
+    var penaltyWithdrawals = 0
     /// Sessions at or before this were judged under the rules before offence periods were kept (set by the
     /// migrations, so an upgrade does not report old periods again; -1: none).
     var penaltyJudgedThrough: Int32 = -1
@@ -17,6 +24,8 @@ struct JourneyState: Sendable, Equatable {
     mutating func forget(before ordinal: Int32) {
         if returnedSpells.contains(where: { $0 < ordinal }) { returnedSpells = returnedSpells.filter { $0 >= ordinal } }
         if penaltyUsedSessions.contains(where: { $0 < ordinal }) { penaltyUsedSessions = penaltyUsedSessions.filter { $0 >= ordinal } }
+        // A period partly forgotten is kept: only one wholly older than the history is dropped.
+        if penaltyPeriods.contains(where: { ($0.last ?? ordinal) < ordinal }) { penaltyPeriods.removeAll { ($0.last ?? ordinal) < ordinal } }
     }
 }
 

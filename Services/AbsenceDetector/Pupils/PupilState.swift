@@ -88,14 +88,24 @@ struct PupilState: Sendable, Equatable {
     /// The academic year of the latest marked session.
     var currentYear: AcademicYear? { history.latest.map { AcademicYear(containing: $0.session.date) } }
 
-    /// Records a mark; returns false when the session already had this code (nothing changed).
-    mutating func record(_ session: Session, code: RegisterCode) -> Bool {
-        guard let index = SessionHistory.codeIndex[code.code] else { return false }
+    /// What recording a mark changed.
+    enum MarkChange {
+        /// The session already had this code, or is older than the history kept.
+        case unchanged
+        case added
+        /// An amendment: the code the session had.
+        case replaced(RegisterCode)
+    }
+
+    /// Records a mark.
+    @discardableResult
+    mutating func record(_ session: Session, code: RegisterCode) -> MarkChange {
+        guard let index = SessionHistory.codeIndex[code.code] else { return .unchanged }
         // Older than the history kept (the last academic year and this one): it would be trimmed at once.
-        if let current = currentYear, AcademicYear(containing: session.date).startYear < current.startYear - 1 { return false }
+        if let current = currentYear, AcademicYear(containing: session.date).startYear < current.startYear - 1 { return .unchanged }
         let ordinal = Int32(session.ordinal)
         let previous = history.set(ordinal, codeIndex: index)
-        if previous == index { return false }
+        if previous == index { return .unchanged }
         if let previous, RegisterCodeTable.all[Int(previous)].category == .unauthorisedAbsence { unauthorisedSessionsKept -= 1 }
         if code.category == .unauthorisedAbsence { unauthorisedSessionsKept += 1 }
         let year = AcademicYear(containing: session.date).startYear
@@ -117,7 +127,7 @@ struct PupilState: Sendable, Equatable {
             signalledSpells = signalledSpells.filter { $0 >= first }
             explainedSpells = explainedSpells.filter { $0 >= first }
         }
-        return true
+        return previous.map { .replaced(RegisterCodeTable.all[Int($0)]) } ?? .added
     }
 
     /// Recomputes the year-to-date figures of the current year from the history.

@@ -7,9 +7,7 @@ struct SessionHistory: Sendable, Equatable {
         var ordinal: Int32
         var codeIndex: UInt8
 
-        var session: Session {
-            Session(date: SchoolDate(dayNumber: Int(ordinal) >> 1), half: ordinal & 1 == 0 ? .am : .pm)
-        }
+        var session: Session { Session(ordinal: Int(ordinal)) }
         var code: RegisterCode { RegisterCodeTable.all[Int(codeIndex)] }
     }
 

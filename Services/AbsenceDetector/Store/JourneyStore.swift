@@ -20,13 +20,13 @@ enum JourneyStore {
             INSERT INTO pupil_journeys (upn) SELECT upn FROM unnest(\(sorted)::text[]) AS upn ORDER BY upn ON CONFLICT (upn) DO NOTHING
             """, logger: logger)
         let rows = try await connection.query("""
-            SELECT upn, returned_spells, penalty_used_sessions, penalty_used_through FROM pupil_journeys
+            SELECT upn, returned_spells, penalty_used_sessions, penalty_periods, penalty_withdrawals, penalty_used_through FROM pupil_journeys
             WHERE upn = ANY(\(sorted)) ORDER BY upn FOR UPDATE
             """, logger: logger)
         var journeys: [String: JourneyState] = [:]
-        for try await (upn, returned, used, judgedThrough) in rows.decode((String, ByteBuffer, ByteBuffer, Int32).self) {
+        for try await (upn, returned, used, periods, withdrawals, judgedThrough) in rows.decode((String, ByteBuffer, ByteBuffer, ByteBuffer, Int, Int32).self) {
             journeys[upn] = JourneyState(returnedSpells: PupilStateStore.ordinals(returned), penaltyUsedSessions: PupilStateStore.ordinals(used),
-                                         penaltyJudgedThrough: judgedThrough)
+                                         penaltyPeriods: periodList(periods), penaltyWithdrawals: withdrawals, penaltyJudgedThrough: judgedThrough)
         }
         return journeys
     }
@@ -35,9 +35,12 @@ enum JourneyStore {
     static func save(_ journeys: [(upn: String, state: JourneyState)], on connection: PostgresConnection, logger: Logger) async throws {
         guard !journeys.isEmpty else { return }
         try await connection.query("""
-            UPDATE pupil_journeys SET returned_spells = changed.returned, penalty_used_sessions = changed.used, updated_at = now()
+            UPDATE pupil_journeys SET returned_spells = changed.returned, penalty_used_sessions = changed.used, penalty_periods = changed.periods,
+                penalty_withdrawals = changed.withdrawals, updated_at = now()
             FROM unnest(\(journeys.map(\.upn))::text[], \(journeys.map { PupilStateStore.bytes($0.state.returnedSpells) })::bytea[],
-                \(journeys.map { PupilStateStore.bytes($0.state.penaltyUsedSessions) })::bytea[]) AS changed(upn, returned, used)
+                \(journeys.map { PupilStateStore.bytes($0.state.penaltyUsedSessions) })::bytea[],
+                \(journeys.map { periodBytes($0.state.penaltyPeriods) })::bytea[], \(journeys.map(\.state.penaltyWithdrawals))::integer[])
+                AS changed(upn, returned, used, periods, withdrawals)
             WHERE pupil_journeys.upn = changed.upn
             """, logger: logger)
     }
@@ -47,12 +50,33 @@ extension JourneyStore {
     /// One pupil's journey as last committed, for reading (no lock); none yet gives an empty one.
     static func load(upn: String, on client: PostgresClient, logger: Logger) async throws -> JourneyState {
         let rows = try await client.query("""
-            SELECT returned_spells, penalty_used_sessions, penalty_used_through FROM pupil_journeys WHERE upn = \(upn)
+            SELECT returned_spells, penalty_used_sessions, penalty_periods, penalty_withdrawals, penalty_used_through FROM pupil_journeys WHERE upn = \(upn)
             """, logger: logger)
-        for try await (returned, used, judgedThrough) in rows.decode((ByteBuffer, ByteBuffer, Int32).self) {
+        for try await (returned, used, periods, withdrawals, judgedThrough) in rows.decode((ByteBuffer, ByteBuffer, ByteBuffer, Int, Int32).self) {
             return JourneyState(returnedSpells: PupilStateStore.ordinals(returned), penaltyUsedSessions: PupilStateStore.ordinals(used),
-                                penaltyJudgedThrough: judgedThrough)
+                                penaltyPeriods: periodList(periods), penaltyWithdrawals: withdrawals, penaltyJudgedThrough: judgedThrough)
         }
         return JourneyState()
+    }
+}
+
+extension JourneyStore {
+    // MARK: Storage of offence periods: each its session count, then its ordinals (little-endian Int32s).
+
+    static func periodBytes(_ periods: [[Int32]]) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        for period in periods {
+            buffer.writeInteger(Int32(period.count), endianness: .little)
+            for ordinal in period { buffer.writeInteger(ordinal, endianness: .little) }
+        }
+        return buffer
+    }
+
+    static func periodList(_ bytes: ByteBuffer) -> [[Int32]] {
+        var buffer = bytes, periods: [[Int32]] = []
+        while let count = buffer.readInteger(endianness: .little, as: Int32.self), count > 0, buffer.readableBytes >= Int(count) * 4 {
+            periods.append((0..<count).compactMap { _ in buffer.readInteger(endianness: .little, as: Int32.self) })
+        }
+        return periods
     }
 }

@@ -55,44 +55,54 @@ struct DetectorEngine {
             let onRoll = families.isOnRoll(key, on: day)
             var isNew = false
             // Mutated in place: one hash lookup, no copy of the pupil's history.
-            let recorded = { (pupil: inout PupilState) -> Bool in
+            let change = { (pupil: inout PupilState) -> PupilState.MarkChange in
                 isNew = pupil.history.entries.isEmpty
                 pupil.partition = partition
-                guard pupil.record(when, code: code) else { return false }
+                let change = pupil.record(when, code: code)
+                if case .unchanged = change { return change }
                 if onRoll { signals += rules.evaluate(&pupil, changed: when) }
-                return true
+                return change
             }(&pupils[key, default: PupilState(key: key, partition: partition)])
             if isNew {
                 schoolsOf[mark.upn, default: []].append(school)
                 partitions.insert(partition)
             }
-            guard recorded else { continue }
+            var previous: RegisterCode?
+            switch change {
+            case .unchanged: continue
+            case .added: break
+            case .replaced(let code): previous = code
+            }
             changed.insert(key)
             if !onRoll {
                 offRollMarks += 1
                 continue
             }
             if code.category.isAbsence { signals += siblingsAbsentTogether(key, on: when) }
-            if journeyCodes.contains(code.code) { signals += judgeJourney(of: key, changed: when, code: code) }
+            if journeyCodes.contains(code.code) || previous.map({ journeyRules.mayWithdraw(previous: $0, code: code) }) == true {
+                signals += judgeJourney(of: key, changed: when, code: code, previous: previous)
+            }
         }
         return signals
     }
 
     /// Judges the pupil's whole timeline (every school held here or read from elsewhere) after a mark at one school.
-    private mutating func judgeJourney(of key: PupilKey, changed session: Session, code: RegisterCode) -> [AttendanceSignal] {
+    private mutating func judgeJourney(of key: PupilKey, changed session: Session, code: RegisterCode, previous: RegisterCode?) -> [AttendanceSignal] {
         let here = (schoolsOf[key.upn] ?? []).compactMap { pupils[PupilKey(school: $0, upn: key.upn)] }
         let enrolments = here.count == 1 && enrolmentsElsewhere.isEmpty
             ? here : here + (enrolmentsElsewhere[key.upn] ?? []).filter { other in !here.contains { $0.key == other.key } }
-        // Below the threshold and too short for a spell at every school together: nothing to walk.
+        // Below the threshold and too short for a spell at every school together: nothing to walk, unless an
+        // amendment may have taken a reported offence period below it.
         let unauthorised = enrolments.reduce(0) { $0 + $1.unauthorisedSessionsKept }
-        guard unauthorised >= min(journeyRules.settings.penaltySessions, journeyRules.settings.continuousUnauthorisedSessions) else { return [] }
+        guard unauthorised >= min(journeyRules.settings.penaltySessions, journeyRules.settings.continuousUnauthorisedSessions)
+              || previous.map({ journeyRules.mayWithdraw(previous: $0, code: code) }) == true else { return [] }
         // The child's facts from every school: looked after at any of them, compulsory school age from any.
         let known = enrolments.compactMap { families.facts(of: $0.key) }
         let facts = RosterIndex.Facts(lookedAfter: known.contains { $0.lookedAfter }, compulsorySchoolAge: known.lazy.compactMap(\.compulsorySchoolAge).first)
         var state = journeys[key.upn] ?? JourneyState()
         let journey = PupilJourney(upn: key.upn, enrolments: enrolments, onRoll: { [families] in families.rollSessions($0) })
         let oldest = enrolments.compactMap { $0.history.entries.first?.ordinal }.min()
-        let signals = journeyRules.judge(journey, state: &state, changed: session, code: code,
+        let signals = journeyRules.judge(journey, state: &state, changed: session, code: code, previous: previous,
                                          enrolments: enrolments, facts: facts, oldestKept: oldest)
         if state != journeys[key.upn] ?? JourneyState() {
             journeys[key.upn] = state
@@ -107,6 +117,18 @@ struct DetectorEngine {
         var upns: Set<String> = []
         for message in messages {
             for mark in message.marks where journeyCodes.contains(mark.code) { upns.insert(mark.upn) }
+            // An amendment away from a code the threshold counted may withdraw an offence period. (A session
+            // marked earlier in this batch with such a code made its pupil a candidate already.)
+            guard message.isAmendment, let day = SchoolDate(iso: message.date), let half = SessionHalf(parsing: message.session) else { continue }
+            let ordinal = Int32(Session(date: day, half: half).ordinal)
+            for mark in message.marks where !journeyCodes.contains(mark.code) {
+                guard let code = RegisterCodeTable.byCode[mark.code], let history = pupils[PupilKey(school: message.school, upn: mark.upn)]?.history else { continue }
+                let position = history.index(of: ordinal)
+                if position < history.entries.count, history.entries[position].ordinal == ordinal,
+                   journeyRules.mayWithdraw(previous: history.entries[position].code, code: code) {
+                    upns.insert(mark.upn)
+                }
+            }
         }
         return upns
     }
@@ -201,6 +223,8 @@ struct DecodedMarks: Sendable {
     var session: String
     var marks: [(upn: String, code: String)]
     var partition: Int32
+    /// `MarksAmended`: sessions marked before, given new codes.
+    var isAmendment = false
 
     /// Nil for an event of another type (ignored).
     init?(_ bytes: some Collection<UInt8>, partition: Int32, logger: Logger) throws(EventDecodingError) {
@@ -213,7 +237,9 @@ struct DecodedMarks: Sendable {
         }
         switch type {
         case MarksRecorded.type: marks = (event.marks ?? []).map { ($0.upn, $0.code) }
-        case MarksAmended.type: marks = (event.amendments ?? []).map { ($0.upn, $0.code) }
+        case MarksAmended.type:
+            marks = (event.amendments ?? []).map { ($0.upn, $0.code) }
+            isAmendment = true
         case let other:
             logger.debug("attendance.marks event of another type ignored", metadata: ["type": "\(other)"])
             return nil

@@ -12,7 +12,8 @@ struct WorklistPage: Sendable {
     /// The worklist's sections and the task kinds in each, in the order a caseworker works them.
     static let sections: [(id: String, title: String, kinds: [String])] = [
         ("caseworker", "Severe absence without a caseworker", ["assign_caseworker"]),
-        ("legal", "Penalty considerations, 10-day returns and s19", ["penalty_consideration", "la_informed", "s19_consideration", "consider_early_notice"]),
+        ("legal", "Penalty considerations, 10-day returns and s19", ["penalty_consideration", "la_informed", "s19_consideration", "consider_early_notice",
+                                                                       "review_after_withdrawn_threshold"]),
         ("timers", "Timers due within 10 days or overdue", ["nti_ends", "penalty_unpaid", "contract_review", "monitoring_review", "plan_review"]),
         ("stages", "Stage moves and meeting preparation", ["propose_stage_3", "propose_stage_4", "tsm_pack", "propose_closure", "escalate_wider_services",
                                                           "social_worker_escalation", "virtual_school_escalation"]),

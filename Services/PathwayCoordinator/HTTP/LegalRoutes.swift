@@ -64,8 +64,12 @@ struct LegalRoutes: Sendable {
         try APIBody.require(!decision.reason.isEmpty, "reason", "must not be empty")
         return try await work.change(request, context) { original, actor, connection in
             var pathwayCase = original
-            try MoveRefused.check("penalty consideration", decision.decision == "no_action" || decision.decision == "support_first" ? [] : CaseGuards(
-                pathwayCase: pathwayCase, settings: settings, connection: connection, logger: logger).notLookedAfter())
+            var unmet: [UnmetGuard] = []
+            if decision.decision != "no_action" && decision.decision != "support_first" {
+                unmet += CaseGuards(pathwayCase: pathwayCase, settings: settings, connection: connection, logger: logger).notLookedAfter()
+            }
+            if ["notice_to_improve", "penalty_notice"].contains(decision.decision) { unmet += try await thresholdStands(pathwayCase.caseId, connection) }
+            try MoveRefused.check("penalty consideration", unmet)
             if decision.decision == "penalty_notice" {
                 let share = try await holidayShare(pathwayCase.caseId, connection)
                 pathwayCase.noSupportRoute = share >= settings.noSupportHolidayPercent
@@ -87,6 +91,19 @@ struct LegalRoutes: Sendable {
                                         by: actor, outcome: decision.decision, on: connection, logger: logger)
             return ["decision": AnyEncodable(decision.decision), "noSupportRoute": AnyEncodable(pathwayCase.noSupportRoute)]
         }
+    }
+
+    /// Unmet when the latest penalty threshold on the case was withdrawn since (an amendment took its offence
+    /// period below the threshold): a notice cannot be decided on evidence that no longer holds.
+    func thresholdStands(_ caseID: String, _ connection: PostgresConnection) async throws -> [UnmetGuard] {
+        let rows = try await connection.query("""
+            SELECT details->>'kind', details->>'reason' FROM chronology
+            WHERE case_id = \(caseID) AND details->>'kind' IN ('penalty_notice_threshold', 'threshold_withdrawn') ORDER BY id DESC LIMIT 1
+            """, logger: logger)
+        for try await (kind, reason) in rows.decode((String, String).self) where kind == AttendanceSignal.Kind.thresholdWithdrawn.rawValue {
+            return [UnmetGuard("threshold_stands", "the penalty threshold was withdrawn after a register amendment: \(reason)")]
+        }
+        return []
     }
 
     /// The share of `G` in the latest penalty-threshold signal's sessions, percent.

@@ -61,7 +61,7 @@ struct SignalRules {
 
     static let evidenceKinds: Set<AttendanceSignal.Kind> = [
         .emergingPersistentAbsence, .persistentAbsence, .severeAbsence, .penaltyNoticeThreshold, .unauthorised10Days, .illness15Days, .absence15Days,
-        .lookedAfterAbsenceThreshold, .watchBreached, .watchEnded,
+        .lookedAfterAbsenceThreshold, .watchBreached, .watchEnded, .thresholdWithdrawn,
     ]
 
     var sessionDate: SchoolDate { SchoolDate(iso: signal.asOf.prefix(10)) ?? .today }
@@ -113,6 +113,18 @@ struct SignalRules {
             if monitoring {
                 try await task(open, "monitoring_review", "Recovered: review the monitoring",
                                due: try await calendar().adding(schoolDays: 5 * settings.monitoringWeeks, to: sessionDate))
+            }
+        case .thresholdWithdrawn:
+            // The evidence behind a consideration was amended away: the consideration is not asked for any
+            // more, and a notice already issued on it is reviewed by a person (withdrawal for a material error).
+            guard let open = try await noteOnOpenCase() else { return }
+            try await Tasks.complete(open.caseId, kind: "penalty_consideration", by: CaseActor.system.subject, on: connection, logger: logger)
+            let live = try await LegalStore.forCase(open.caseId, on: connection, logger: logger)
+                .filter { ["notice_to_improve", "penalty_notice"].contains($0.kind) && LegalStore.openStates.contains($0.state) }
+            if !live.isEmpty {
+                try await task(open, "review_after_withdrawn_threshold",
+                               "The penalty threshold was withdrawn (\(signal.reason)): review \(live.map(\.id).joined(separator: ", ")); a notice issued on evidence since amended can be withdrawn for a material error",
+                               due: try await calendar().adding(schoolDays: settings.penaltyDecisionDays, to: sessionDate))
             }
         case .watchBreached, .watchEnded:
             guard let watchID = signal.watchId else { return }

@@ -34,6 +34,45 @@ struct LegalInterventionTests {
         } else { Issue.record("a part payment was accepted") }
     }
 
+    @Test func aWithdrawnThresholdClosesItsConsiderationRefusesANoticeOnItAndAsksForAReview() async throws {
+        try await PathwayHarness.with { pathway in
+            try await pathway.profile()
+            let holiday = (0..<10).map { AttendanceSignal.SessionMark(date: "2025-06-\(10 + $0 / 2)", session: $0 % 2 == 0 ? "AM" : "PM", code: "G") }
+            try await pathway.signal(.penaltyNoticeThreshold, sessions: holiday)
+            let id = try await pathway.caseID()
+            let officer = try await pathway.officer(), manager = try await pathway.manager("reader")
+            func tasks(_ answer: AccessFixture.Answer, _ kind: String) -> [[String: Any]] {
+                ((answer.json["tasks"] as? [[String: Any]]) ?? []).filter { $0["kind"] as? String == kind }
+            }
+            let decided = try await pathway.call(.post, "/v1/cases/\(id)/penalty-consideration", as: officer,
+                                                 #"{"decision": "penalty_notice", "reason": "two weeks' term-time holiday"}"#)
+            #expect(decided.status == 200, "\(decided.text)")
+            let issued = try await pathway.call(.post, "/v1/cases/\(id)/legal/penalty-notices", as: try await pathway.legal(), #"{"issueDate": "2025-08-22"}"#)
+            #expect(issued.status == 201, "\(issued.text)")
+
+            // The school amends two of the G sessions to an authorised absence: the detector withdraws the threshold.
+            try await pathway.signal(.thresholdWithdrawn, sessions: holiday, recoveredFrom: .penaltyNoticeThreshold,
+                                     reason: "2025-06-10 AM amended from G to C: 8 of the offence period's 10 sessions are still coded G, N, O, U")
+            let reviewed = try await pathway.until("/v1/cases/\(id)", as: manager) { !tasks($0, "review_after_withdrawn_threshold").isEmpty }
+            let review = try #require(tasks(reviewed, "review_after_withdrawn_threshold").first, "\(reviewed.text)")
+            #expect((review["detail"] as? String)?.contains("PN-\(id)-1") == true, "\(review)")
+            #expect(tasks(reviewed, "penalty_consideration").allSatisfy { $0["done"] as? Bool == true })
+            let chronology = try await pathway.call(.get, "/v1/cases/\(id)/chronology", as: manager)
+            #expect(chronology.text.contains("threshold_withdrawn: 2025-06-10 AM amended from G to C"), "\(chronology.text)")
+
+            // A notice cannot be decided on the withdrawn evidence; support first can.
+            let refused = try await pathway.call(.post, "/v1/cases/\(id)/penalty-consideration", as: officer, #"{"decision": "notice_to_improve", "reason": "again"}"#)
+            #expect(refused.status == 409 && refused.text.contains("threshold_stands"), "\(refused.text)")
+            #expect(try await pathway.call(.post, "/v1/cases/\(id)/penalty-consideration", as: officer, #"{"decision": "support_first", "reason": "meet the family"}"#).status == 200)
+
+            // A new threshold lifts the guard.
+            try await pathway.signal(.penaltyNoticeThreshold, sessions: holiday, reason: "10 sessions coded G, N, O, U within 10 school weeks (1 withdrawn before)")
+            try await pathway.until("/v1/cases/\(id)", as: manager) { answer in tasks(answer, "penalty_consideration").contains { $0["done"] as? Bool == false } }
+            let allowed = try await pathway.call(.post, "/v1/cases/\(id)/penalty-consideration", as: officer, #"{"decision": "notice_to_improve", "reason": "a new period"}"#)
+            #expect(allowed.status == 200, "\(allowed.text)")
+        }
+    }
+
     @Test func eachParentGetsANoticeAndTheLimitIsPerParentPerChild() async throws {
         try await PathwayHarness.with { pathway in
             try await pathway.profile()

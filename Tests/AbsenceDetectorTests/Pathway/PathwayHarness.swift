@@ -40,11 +40,12 @@ struct PathwayHarness {
     static let figures = AttendanceSignal.Figures(possibleSessions: 120, present: 102, approvedEducationalActivity: 0, authorisedAbsence: 6,
                                                   unauthorisedAbsence: 12, notCounted: 0, attendanceRate: 85.0)
 
-    func signal(_ kind: AttendanceSignal.Kind, rate: Double = 85.0, sessions: [AttendanceSignal.SessionMark] = [], id: UUID = UUID()) async throws {
+    func signal(_ kind: AttendanceSignal.Kind, rate: Double = 85.0, sessions: [AttendanceSignal.SessionMark] = [], recoveredFrom: AttendanceSignal.Kind? = nil,
+                reason: String? = nil, id: UUID = UUID()) async throws {
         var figures = Self.figures
         figures.attendanceRate = rate
-        let signal = AttendanceSignal(kind: kind, schoolUrn: school, upn: upn, academicYear: "2026/27", asOf: "2026-11-20 AM",
-                                      reason: "attendance \(rate)% ≤ 90.0%", figures: figures, sessions: sessions)
+        let signal = AttendanceSignal(kind: kind, schoolUrn: school, upn: upn, academicYear: "2026/27", asOf: "2026-11-20 AM", recoveredFrom: recoveredFrom,
+                                      reason: reason ?? "attendance \(rate)% ≤ 90.0%", figures: figures, sessions: sessions)
         try await send(signal, type: AttendanceSignal.type, version: AttendanceSignal.version, topic: TopicCatalogue.attendanceSignals, key: school, id: id)
     }
 
