@@ -21,7 +21,8 @@ public struct AttendanceSignal: Codable, Sendable, Equatable {
         case lookedAfterAbsenceThreshold = "looked_after_absence_threshold"
         /// A penalty (or looked-after) threshold reported earlier no longer holds: a register amendment took its
         /// offence period below the threshold. `recoveredFrom` names the kind withdrawn, `sessions` the period's
-        /// sessions as they are now; anything started on the first signal (a consideration, a notice) is reviewed.
+        /// sessions as they are now, `windowEnd` the withdrawn signal's (its period's last day, which identifies
+        /// it: no two periods of a child end on one day); anything started on it (a consideration, a notice) is reviewed.
         case thresholdWithdrawn = "threshold_withdrawn"
         /// A continuous spell of 10 school days without permission: the school's return to the LA, one per spell.
         case unauthorised10Days = "unauthorised_10_days"

@@ -35,7 +35,9 @@ struct ThresholdWithdrawalTests {
         #expect(withdrawal.asOf == "\(days[3].iso) AM")
         #expect(withdrawal.reason.contains("from N to I") && withdrawal.reason.contains("9 of the offence period's 10 sessions"))
         #expect(withdrawal.sessions.count == 10 && withdrawal.sessions.filter { $0.code == "I" }.map(\.date) == [days[3].iso])
+        // The withdrawn threshold is known by its period's last day: the withdrawal repeats it.
         #expect(withdrawal.windowStart == days[0].iso && withdrawal.windowEnd == days[9].iso)
+        #expect(withdrawal.windowEnd == signals.first { $0.kind == .penaltyNoticeThreshold }?.windowEnd)
         #expect(!amended.contains { $0.kind == .penaltyNoticeThreshold })
         #expect(engine.journeys[Self.pupil]?.penaltyPeriods == [] && engine.journeys[Self.pupil]?.penaltyUsedSessions == [])
         // The same amendment again changes nothing.

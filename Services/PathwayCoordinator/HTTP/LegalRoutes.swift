@@ -68,7 +68,9 @@ struct LegalRoutes: Sendable {
             if decision.decision != "no_action" && decision.decision != "support_first" {
                 unmet += CaseGuards(pathwayCase: pathwayCase, settings: settings, connection: connection, logger: logger).notLookedAfter()
             }
-            if ["notice_to_improve", "penalty_notice"].contains(decision.decision) { unmet += try await thresholdStands(pathwayCase.caseId, connection) }
+            if ["notice_to_improve", "penalty_notice"].contains(decision.decision) {
+                unmet += try await PenaltyThresholds.stand(pathwayCase.caseId, on: connection, logger: logger)
+            }
             try MoveRefused.check("penalty consideration", unmet)
             if decision.decision == "penalty_notice" {
                 let share = try await holidayShare(pathwayCase.caseId, connection)
@@ -91,19 +93,6 @@ struct LegalRoutes: Sendable {
                                         by: actor, outcome: decision.decision, on: connection, logger: logger)
             return ["decision": AnyEncodable(decision.decision), "noSupportRoute": AnyEncodable(pathwayCase.noSupportRoute)]
         }
-    }
-
-    /// Unmet when the latest penalty threshold on the case was withdrawn since (an amendment took its offence
-    /// period below the threshold): a notice cannot be decided on evidence that no longer holds.
-    func thresholdStands(_ caseID: String, _ connection: PostgresConnection) async throws -> [UnmetGuard] {
-        let rows = try await connection.query("""
-            SELECT details->>'kind', details->>'reason' FROM chronology
-            WHERE case_id = \(caseID) AND details->>'kind' IN ('penalty_notice_threshold', 'threshold_withdrawn') ORDER BY id DESC LIMIT 1
-            """, logger: logger)
-        for try await (kind, reason) in rows.decode((String, String).self) where kind == AttendanceSignal.Kind.thresholdWithdrawn.rawValue {
-            return [UnmetGuard("threshold_stands", "the penalty threshold was withdrawn after a register amendment: \(reason)")]
-        }
-        return []
     }
 
     /// The share of `G` in the latest penalty-threshold signal's sessions, percent.
@@ -138,6 +127,7 @@ struct LegalRoutes: Sendable {
             let parents = try recipients(notice.contactIds, pupil: pupil)
             var unmet = guards.notLookedAfter() + guards.approvedForEnforcement(on: issued, allowNoSupportRoute: false)
             unmet += try await guards.supportFirst(parents: pupil?.parents ?? [])
+            unmet += try await PenaltyThresholds.stand(pathwayCase.caseId, on: connection, logger: logger)
             if parents.isEmpty { unmet.append(UnmetGuard("parent_with_responsibility", "no parent with parental responsibility on the roster")) }
             try MoveRefused.check("notice to improve", unmet)
             let calendar = try await TermCalendars.calendar(for: pathwayCase.schoolUrn, settings: settings, on: connection, logger: logger)
@@ -188,6 +178,7 @@ struct LegalRoutes: Sendable {
             let parents = try recipients(body.contactIds, pupil: pupil)
             var unmet = guards.notLookedAfter() + guards.approvedForEnforcement(on: issued, allowNoSupportRoute: true)
             if pathwayCase.noSupportRoute { unmet += try await guards.consultations().filter { $0.guard == "social_worker_consulted" } }
+            unmet += try await PenaltyThresholds.stand(pathwayCase.caseId, on: connection, logger: logger)
             if parents.isEmpty { unmet.append(UnmetGuard("parent_with_responsibility", "no parent with parental responsibility on the roster")) }
             let calendar = try await TermCalendars.calendar(for: pathwayCase.schoolUrn, settings: settings, on: connection, logger: logger)
             var terms: [(ParentRef, PenaltyNoticeRules.Terms)] = []

@@ -115,10 +115,15 @@ struct SignalRules {
                                due: try await calendar().adding(schoolDays: 5 * settings.monitoringWeeks, to: sessionDate))
             }
         case .thresholdWithdrawn:
-            // The evidence behind a consideration was amended away: the consideration is not asked for any
-            // more, and a notice already issued on it is reviewed by a person (withdrawal for a material error).
-            guard let open = try await noteOnOpenCase() else { return }
-            try await Tasks.complete(open.caseId, kind: "penalty_consideration", by: CaseActor.system.subject, on: connection, logger: logger)
+            // The evidence behind a penalty threshold was amended away. A child looked after's crossing raised
+            // nothing to undo (it is noted). With no other threshold standing, the consideration is not asked
+            // for any more and the no-support route goes; a notice already running is reviewed by a person
+            // (withdrawal for a material error).
+            guard let open = try await noteOnOpenCase(), signal.recoveredFrom == .penaltyNoticeThreshold else { return }
+            if try await PenaltyThresholds.tally(open.caseId, on: connection, logger: logger).standing == 0 {
+                try await Tasks.complete(open.caseId, kind: "penalty_consideration", by: CaseActor.system.subject, on: connection, logger: logger)
+                try await connection.query("UPDATE cases SET no_support_route = false WHERE case_id = \(open.caseId)", logger: logger)
+            }
             let live = try await LegalStore.forCase(open.caseId, on: connection, logger: logger)
                 .filter { ["notice_to_improve", "penalty_notice"].contains($0.kind) && LegalStore.openStates.contains($0.state) }
             if !live.isEmpty {

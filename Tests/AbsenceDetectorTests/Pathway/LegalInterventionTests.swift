@@ -34,42 +34,66 @@ struct LegalInterventionTests {
         } else { Issue.record("a part payment was accepted") }
     }
 
-    @Test func aWithdrawnThresholdClosesItsConsiderationRefusesANoticeOnItAndAsksForAReview() async throws {
+    @Test func aWithdrawnThresholdClosesItsConsiderationOnceNoneStandsRefusesNoticesOnItAndAsksForAReview() async throws {
         try await PathwayHarness.with { pathway in
             try await pathway.profile()
-            let holiday = (0..<10).map { AttendanceSignal.SessionMark(date: "2025-06-\(10 + $0 / 2)", session: $0 % 2 == 0 ? "AM" : "PM", code: "G") }
-            try await pathway.signal(.penaltyNoticeThreshold, sessions: holiday)
-            let id = try await pathway.caseID()
-            let officer = try await pathway.officer(), manager = try await pathway.manager("reader")
+            func holiday(_ day: Int) -> [AttendanceSignal.SessionMark] {  // ten G sessions over five days from 2025-06-<day>
+                (0..<10).map { AttendanceSignal.SessionMark(date: "2025-06-\(day + $0 / 2)", session: $0 % 2 == 0 ? "AM" : "PM", code: "G") }
+            }
+            let first = holiday(10), second = holiday(20)
+            let officer = try await pathway.officer(), manager = try await pathway.manager("reader"), legal = try await pathway.legal()
             func tasks(_ answer: AccessFixture.Answer, _ kind: String) -> [[String: Any]] {
                 ((answer.json["tasks"] as? [[String: Any]]) ?? []).filter { $0["kind"] as? String == kind }
             }
-            let decided = try await pathway.call(.post, "/v1/cases/\(id)/penalty-consideration", as: officer,
-                                                 #"{"decision": "penalty_notice", "reason": "two weeks' term-time holiday"}"#)
-            #expect(decided.status == 200, "\(decided.text)")
-            let issued = try await pathway.call(.post, "/v1/cases/\(id)/legal/penalty-notices", as: try await pathway.legal(), #"{"issueDate": "2025-08-22"}"#)
-            #expect(issued.status == 201, "\(issued.text)")
-
-            // The school amends two of the G sessions to an authorised absence: the detector withdraws the threshold.
-            try await pathway.signal(.thresholdWithdrawn, sessions: holiday, recoveredFrom: .penaltyNoticeThreshold,
-                                     reason: "2025-06-10 AM amended from G to C: 8 of the offence period's 10 sessions are still coded G, N, O, U")
-            let reviewed = try await pathway.until("/v1/cases/\(id)", as: manager) { !tasks($0, "review_after_withdrawn_threshold").isEmpty }
-            let review = try #require(tasks(reviewed, "review_after_withdrawn_threshold").first, "\(reviewed.text)")
-            #expect((review["detail"] as? String)?.contains("PN-\(id)-1") == true, "\(review)")
-            #expect(tasks(reviewed, "penalty_consideration").allSatisfy { $0["done"] as? Bool == true })
-            let chronology = try await pathway.call(.get, "/v1/cases/\(id)/chronology", as: manager)
-            #expect(chronology.text.contains("threshold_withdrawn: 2025-06-10 AM amended from G to C"), "\(chronology.text)")
-
-            // A notice cannot be decided on the withdrawn evidence; support first can.
-            let refused = try await pathway.call(.post, "/v1/cases/\(id)/penalty-consideration", as: officer, #"{"decision": "notice_to_improve", "reason": "again"}"#)
+            func withdraw(_ sessions: [AttendanceSignal.SessionMark]) async throws {
+                try await pathway.signal(.thresholdWithdrawn, sessions: sessions, recoveredFrom: .penaltyNoticeThreshold,
+                                         reason: "\(sessions[0].date) AM amended from G to C: 9 of the offence period's 10 sessions are still coded G, N, O, U")
+            }
+            func threshold(_ sessions: [AttendanceSignal.SessionMark]) async throws {
+                try await pathway.signal(.penaltyNoticeThreshold, sessions: sessions, reason: "10 sessions coded G, N, O, U from \(sessions[0].date)")
+            }
+            func noted(_ id: String, _ text: String) async throws {
+                let chronology = try await pathway.until("/v1/cases/\(id)/chronology", as: manager) { $0.text.contains(text) }
+                #expect(chronology.text.contains(text), "\(chronology.text)")
+            }
+            // Two offence periods: one consideration asks about both.
+            try await threshold(first)
+            let id = try await pathway.caseID()
+            try await threshold(second)
+            try await noted(id, "from 2025-06-20")
+            // The first withdrawn: the second still stands, so the consideration stays open and a notice can be decided.
+            try await withdraw(first)
+            try await noted(id, "2025-06-10 AM amended")
+            let open = try await pathway.call(.get, "/v1/cases/\(id)", as: manager)
+            #expect(tasks(open, "penalty_consideration").map { $0["done"] as? Bool } == [false], "\(open.text)")
+            // The second withdrawn too: nothing stands; the consideration is closed by the coordinator.
+            try await withdraw(second)
+            let closed = try await pathway.until("/v1/cases/\(id)", as: manager) { tasks($0, "penalty_consideration").allSatisfy { $0["done"] as? Bool == true } }
+            #expect(tasks(closed, "penalty_consideration").count == 1, "\(closed.text)")
+            let refused = try await pathway.call(.post, "/v1/cases/\(id)/penalty-consideration", as: officer, #"{"decision": "penalty_notice", "reason": "holiday"}"#)
             #expect(refused.status == 409 && refused.text.contains("threshold_stands"), "\(refused.text)")
             #expect(try await pathway.call(.post, "/v1/cases/\(id)/penalty-consideration", as: officer, #"{"decision": "support_first", "reason": "meet the family"}"#).status == 200)
 
-            // A new threshold lifts the guard.
-            try await pathway.signal(.penaltyNoticeThreshold, sessions: holiday, reason: "10 sessions coded G, N, O, U within 10 school weeks (1 withdrawn before)")
+            // A new period: decided (mostly G: the no-support route) and issued to both parents.
+            let third = holiday(25)
+            try await threshold(third)
             try await pathway.until("/v1/cases/\(id)", as: manager) { answer in tasks(answer, "penalty_consideration").contains { $0["done"] as? Bool == false } }
-            let allowed = try await pathway.call(.post, "/v1/cases/\(id)/penalty-consideration", as: officer, #"{"decision": "notice_to_improve", "reason": "a new period"}"#)
-            #expect(allowed.status == 200, "\(allowed.text)")
+            let decided = try await pathway.call(.post, "/v1/cases/\(id)/penalty-consideration", as: officer, #"{"decision": "penalty_notice", "reason": "holiday"}"#)
+            #expect(decided.status == 200 && decided.json["noSupportRoute"] as? Bool == true, "\(decided.text)")
+            let issued = try await pathway.call(.post, "/v1/cases/\(id)/legal/penalty-notices", as: legal, #"{"issueDate": "2025-08-22", "contactIds": ["C-MUM"]}"#)
+            #expect(issued.status == 201, "\(issued.text)")
+
+            // It is withdrawn in turn: a review of the running notice, and no notice for the other parent.
+            try await withdraw(third)
+            let reviewed = try await pathway.until("/v1/cases/\(id)", as: manager) { !tasks($0, "review_after_withdrawn_threshold").isEmpty }
+            let review = try #require(tasks(reviewed, "review_after_withdrawn_threshold").first, "\(reviewed.text)")
+            #expect((review["detail"] as? String)?.contains("PN-\(id)-1") == true, "\(review)")
+            #expect((reviewed.json["case"] as? [String: Any])?["noSupportRoute"] as? Bool == false, "\(reviewed.text)")
+            // Off the no-support route the case is no longer the legal officer's to see; one who also manages sees the guards.
+            let both = try await TestIdentity.token([.legalOfficer, .laManager], subject: "legal-manager")
+            let father = try await pathway.call(.post, "/v1/cases/\(id)/legal/penalty-notices", as: both, #"{"issueDate": "2025-08-22", "contactIds": ["C-DAD"]}"#)
+            #expect(father.status == 409 && father.text.contains("threshold_stands"), "\(father.text)")
+            try await noted(id, "threshold_withdrawn: 2025-06-25 AM amended from G to C")
         }
     }
 

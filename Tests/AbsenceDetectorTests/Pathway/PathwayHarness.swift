@@ -41,11 +41,12 @@ struct PathwayHarness {
                                                   unauthorisedAbsence: 12, notCounted: 0, attendanceRate: 85.0)
 
     func signal(_ kind: AttendanceSignal.Kind, rate: Double = 85.0, sessions: [AttendanceSignal.SessionMark] = [], recoveredFrom: AttendanceSignal.Kind? = nil,
-                reason: String? = nil, id: UUID = UUID()) async throws {
+                reason: String? = nil, windowEnd: String? = nil, id: UUID = UUID()) async throws {
         var figures = Self.figures
         figures.attendanceRate = rate
         let signal = AttendanceSignal(kind: kind, schoolUrn: school, upn: upn, academicYear: "2026/27", asOf: "2026-11-20 AM", recoveredFrom: recoveredFrom,
-                                      reason: reason ?? "attendance \(rate)% ≤ 90.0%", figures: figures, sessions: sessions)
+                                      reason: reason ?? "attendance \(rate)% ≤ 90.0%", figures: figures, windowStart: sessions.first?.date,
+                                      windowEnd: windowEnd ?? sessions.last?.date, sessions: sessions)
         try await send(signal, type: AttendanceSignal.type, version: AttendanceSignal.version, topic: TopicCatalogue.attendanceSignals, key: school, id: id)
     }
 
