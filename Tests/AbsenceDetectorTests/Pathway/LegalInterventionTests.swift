@@ -97,6 +97,42 @@ struct LegalInterventionTests {
         }
     }
 
+    /// The whole way, as the school and the LA meet it: registers into register-ingest, the detector's threshold
+    /// and the coordinator's consideration, then the school's amendment of one `N` withdrawing both.
+    @Test func aSchoolsAmendmentWithdrawsTheThresholdFromRegisterToCase() async throws {
+        try await PathwayHarness.with { pathway in
+            try await pathway.profile()
+            #expect(try await AccessFixture.waitFor("SELECT count(*) FROM pupil_profiles WHERE upn = '\(pathway.upn)'", pathway.services.detectorPostgres))
+            func post(_ date: String, _ session: String, _ code: String) async throws {
+                let body = #"{"schoolUrn": "\#(pathway.school)", "date": "\#(date)", "session": "\#(session)", "marks": [{"upn": "\#(pathway.upn)", "code": "\#(code)"}]}"#
+                let answer = try await AccessFixture.call(pathway.services.ingest, .post, "/v1/registers", token: AccessFixture.connectorToken, body: body)
+                #expect(answer.status == 200, "\(answer.text)")
+            }
+            // Ten mornings without a reason (N), present each afternoon: 2 to 13 November 2026.
+            let days = SignalRulesTests.schoolDays(10, from: SchoolDate(iso: "2026-11-02")!)
+            for day in days {
+                try await post(day.iso, "AM", "N")
+                try await post(day.iso, "PM", #"\\"#)
+            }
+            let id = try await pathway.caseID()
+            let manager = try await pathway.manager("reader"), officer = try await pathway.officer()
+            func consideration(_ answer: AccessFixture.Answer) -> [Bool] {
+                ((answer.json["tasks"] as? [[String: Any]]) ?? []).filter { $0["kind"] as? String == "penalty_consideration" }.compactMap { $0["done"] as? Bool }
+            }
+            let opened = try await pathway.until("/v1/cases/\(id)", as: manager) { consideration($0) == [false] }
+            #expect(consideration(opened) == [false], "\(opened.text)")
+
+            // The parent's reason for Wednesday 4 November is accepted: the school sends that morning again as I.
+            try await post(days[2].iso, "AM", "I")
+            let closed = try await pathway.until("/v1/cases/\(id)", as: manager) { consideration($0) == [true] }
+            #expect(consideration(closed) == [true], "\(closed.text)")
+            let upn = pathway.upn
+            #expect(try await AccessFixture.count("SELECT count(*) FROM signals WHERE upn = '\(upn)' AND kind = 'threshold_withdrawn'", pathway.services.detectorPostgres) == 1)
+            let refused = try await pathway.call(.post, "/v1/cases/\(id)/penalty-consideration", as: officer, #"{"decision": "penalty_notice", "reason": "ten sessions"}"#)
+            #expect(refused.status == 409 && refused.text.contains("threshold_stands"), "\(refused.text)")
+        }
+    }
+
     @Test func eachParentGetsANoticeAndTheLimitIsPerParentPerChild() async throws {
         try await PathwayHarness.with { pathway in
             try await pathway.profile()
