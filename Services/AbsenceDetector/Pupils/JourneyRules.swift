@@ -180,10 +180,7 @@ struct JourneyRules: Sendable {
         guard let index = state.penaltyPeriods.firstIndex(where: { $0.contains(ordinal) }) else { return nil }
         let period = state.penaltyPeriods[index]
         let counts = penaltyCodeIndices
-        let positions = period.compactMap { session -> Int? in
-            let position = journey.index(of: session)
-            return position < journey.entries.count && journey.entries[position].ordinal == session ? position : nil
-        }
+        let positions = period.compactMap(journey.entries.position(ofExactly:))
         let stillCounted = period.count - positions.count { !counts[Int(journey.entries[$0].codeIndex)] }
         guard stillCounted < settings.penaltySessions else { return nil }
         let changedPosition = journey.index(of: ordinal)

@@ -87,4 +87,10 @@ extension Array where Element == SessionHistory.Entry {
         }
         return low
     }
+
+    /// The position of the entry for exactly this session, if it is marked.
+    func position(ofExactly ordinal: Int32) -> Int? {
+        let position = position(of: ordinal)
+        return position < count && self[position].ordinal == ordinal ? position : nil
+    }
 }

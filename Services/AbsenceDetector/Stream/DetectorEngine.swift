@@ -123,9 +123,7 @@ struct DetectorEngine {
             let ordinal = Int32(Session(date: day, half: half).ordinal)
             for mark in message.marks where !journeyCodes.contains(mark.code) {
                 guard let code = RegisterCodeTable.byCode[mark.code], let history = pupils[PupilKey(school: message.school, upn: mark.upn)]?.history else { continue }
-                let position = history.index(of: ordinal)
-                if position < history.entries.count, history.entries[position].ordinal == ordinal,
-                   journeyRules.mayWithdraw(previous: history.entries[position].code, code: code) {
+                if let position = history.entries.position(ofExactly: ordinal), journeyRules.mayWithdraw(previous: history.entries[position].code, code: code) {
                     upns.insert(mark.upn)
                 }
             }
