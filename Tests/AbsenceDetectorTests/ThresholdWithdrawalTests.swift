@@ -59,7 +59,7 @@ struct ThresholdWithdrawalTests {
         // A G on day 15 makes 10 again within 10 school weeks: a new threshold, reported as new (not a repeat).
         let again = amend(&engine, day: 15, to: "G")
         let threshold = try #require(again.first { $0.kind == .penaltyNoticeThreshold })
-        #expect(threshold.asOf == "\(days[15].iso) AM" && threshold.reason.contains("(1 withdrawn before)"))
+        #expect(threshold.asOf == "\(days[15].iso) AM" && threshold.reason.contains("(earlier thresholds withdrawn: 1)"))
         #expect(!threshold.sessions.contains { $0.date == days[3].iso })
         // The amendment undone instead: the original ten are a period again, with a reason (and so an id) of its own.
         var (undone, first) = crossed()

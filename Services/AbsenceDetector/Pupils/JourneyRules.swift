@@ -165,7 +165,7 @@ struct JourneyRules: Sendable {
             let codes = settings.penaltyCodes.sorted().joined(separator: ", ")
             let action = lookedAfter ? "a child looked after: tell the virtual school and the social worker (no enforcement)" : "consider a penalty notice"
             signals.append(evidence.signal(lookedAfter ? .lookedAfterAbsenceThreshold : .penaltyNoticeThreshold, asOf: journey.entries[last].session,
-                                           reason: "\(offence.sessions.count) sessions coded \(codes) within \(settings.penaltyWindowWeeks) school weeks\(schoolsNamed(journey, offence.sessions)) (threshold \(settings.penaltySessions)): \(action)\(state.penaltyWithdrawals > 0 ? " (\(state.penaltyWithdrawals) withdrawn before)" : "")",
+                                           reason: "\(offence.sessions.count) sessions coded \(codes) within \(settings.penaltyWindowWeeks) school weeks\(schoolsNamed(journey, offence.sessions)) (threshold \(settings.penaltySessions))\(state.penaltyWithdrawals > 0 ? " (earlier thresholds withdrawn: \(state.penaltyWithdrawals))" : ""): \(action)",
                                            window: (offence.start, offence.end), sessions: offence.sessions.map { mark(journey, $0) }))
         }
         return signals
@@ -192,7 +192,7 @@ struct JourneyRules: Sendable {
         let completed = Session(ordinal: Int(period[period.count - 1]))
         let codes = settings.penaltyCodes.sorted().joined(separator: ", ")
         return evidence.signal(.thresholdWithdrawn, asOf: changed, recoveredFrom: withdrawnKind,
-                                     reason: "\(changed) amended from \(previous.code) to \(code.code): \(stillCounted) of the offence period's \(period.count) sessions are still coded \(codes), below the threshold (\(settings.penaltySessions)); the \(withdrawnKind.rawValue) completed \(completed) is withdrawn\(state.penaltyWithdrawals > 1 ? " (withdrawal \(state.penaltyWithdrawals))" : "")",
+                                     reason: "\(changed) amended from \(previous.code) to \(code.code): \(stillCounted) of the offence period's \(period.count) sessions are still coded \(codes), below the threshold (\(settings.penaltySessions)): the threshold reached on \(completed) no longer stands\(state.penaltyWithdrawals > 1 ? " (withdrawal \(state.penaltyWithdrawals))" : "")",
                                      window: (Session(ordinal: Int(period[0])).date, completed.date), sessions: positions.map { mark(journey, $0) })
     }
 

@@ -128,7 +128,7 @@ struct SignalRules {
                 .filter { ["notice_to_improve", "penalty_notice"].contains($0.kind) && LegalStore.openStates.contains($0.state) }
             if !live.isEmpty {
                 try await task(open, "review_after_withdrawn_threshold",
-                               "The penalty threshold was withdrawn (\(signal.reason)): review \(live.map(\.id).joined(separator: ", ")); a notice issued on evidence since amended can be withdrawn for a material error",
+                               "Penalty threshold withdrawn, \(signal.reason). Review \(live.map(\.id).joined(separator: ", ")): a notice issued on evidence since amended can be withdrawn for a material error",
                                due: try await calendar().adding(schoolDays: settings.penaltyDecisionDays, to: sessionDate))
             }
         case .watchBreached, .watchEnded:
